@@ -1,0 +1,35 @@
+# listing-pulse: `make demo` runs the main job on the sample store; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DLT_PROJECT_DIR := $(CURDIR)
+
+.PHONY: install demo test lock clean
+
+$(BIN)/listing-pulse: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+install: $(BIN)/listing-pulse
+
+demo: install
+	$(BIN)/listing-pulse load --source sample --scenario default
+	$(BIN)/listing-pulse build
+	$(BIN)/listing-pulse cards
+
+test: install
+	$(BIN)/python -m pytest
+
+# Re-resolve the pins from pyproject.toml's ranges (needs the package registry).
+lock:
+	rm -rf /tmp/listing-pulse-lock && $(PYTHON) -m venv /tmp/listing-pulse-lock
+	/tmp/listing-pulse-lock/bin/pip install --quiet ".[test]"
+	{ echo '# Every Python package listing-pulse needs, pinned (Python 3.11). Regenerate with `make lock`.'; \
+	  /tmp/listing-pulse-lock/bin/pip freeze --all --exclude pip --exclude listing-pulse; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) data target logs

@@ -1,0 +1,1 @@
+"""listing-pulse ingestion: AliExpress and BigCommerce data landed into DuckDB with dlt."""

@@ -1,0 +1,1 @@
+"""AliExpress Open Platform: listings, listing SKUs and audit outcomes."""

@@ -1,0 +1,72 @@
+"""The AliExpress dlt source: whatever produced the pages (API, file drop, sample), the same raw tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import dlt
+
+from ingestion.aliexpress.parse import (
+    AUDIT_EVENT_KEY,
+    DETAIL_KEY,
+    LISTING_KEY,
+    SKU_KEY,
+    ParsedAliExpress,
+    parse_audit_event,
+    parse_product_info,
+    parse_product_list,
+)
+from ingestion.landing import history_resource, keyed_resource, observations_resource, quarantine_resource
+from ingestion.pages import Page
+
+
+@dataclass
+class AliExpressCapture:
+    """The responses of one sweep of one store.
+
+    `product_lists` holds every `product.list.get` page of all four `product_status_type` passes,
+    each with the pass that returned it: a listing absent from them all is retired.
+    `product_infos` may cover only new or changed listings: SKUs are retired per listing.
+    """
+
+    product_lists: list[tuple[str, Page]] = field(default_factory=list)
+    product_infos: list[Page] = field(default_factory=list)
+    audit_events: list[Page] = field(default_factory=list)
+
+
+def parse_capture(capture: AliExpressCapture, store_key: str) -> ParsedAliExpress:
+    parsed = ParsedAliExpress()
+    for status_type, page in capture.product_lists:
+        parse_product_list(parsed, store_key, status_type, page)
+    for page in capture.product_infos:
+        parse_product_info(parsed, store_key, page)
+    for page in capture.audit_events:
+        parse_audit_event(parsed, store_key, page)
+    return parsed
+
+
+@dlt.source(name="aliexpress")
+def aliexpress_source(parsed: ParsedAliExpress, store_key: str, observed_at: datetime) -> Iterable[Any]:
+    """raw_aliexpress: `listings`, `listing_skus`, `listing_details` (history), `audit_events`
+    (one row per outcome, duplicates collapse on `event_id`), `observations`, `quarantine`."""
+    yield history_resource("listings", parsed.listings, LISTING_KEY, "store_key", observed_at)
+    yield history_resource(
+        "listing_skus", parsed.listing_skus, SKU_KEY, ["store_key", "product_id"], observed_at
+    )
+    yield history_resource(
+        "listing_details", parsed.listing_details, DETAIL_KEY, ["store_key", "product_id"], observed_at
+    )
+    yield keyed_resource("audit_events", parsed.audit_events, list(AUDIT_EVENT_KEY), leading=AUDIT_EVENT_KEY)
+    yield observations_resource(
+        store_key,
+        observed_at,
+        {
+            "listings": len(parsed.listings),
+            "listing_skus": len(parsed.listing_skus),
+            "audit_events": len(parsed.audit_events),
+        },
+    )
+    yield quarantine_resource([record.as_row(store_key, observed_at) for record in parsed.quarantine])

@@ -1,0 +1,119 @@
+"""The `listing-pulse` command: a thin layer over ingestion.pipeline, ingestion.warehouse and the sample."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ingestion import settings  # noqa: F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR first)
+from ingestion.pipeline import LoadError, LoadReport, load_observation
+from ingestion.warehouse import query, run_dbt
+
+CARD_COLUMNS = "store_key, card_key, card_name, value, unit, time_window, is_alerting, data_as_of"
+
+
+def timestamp(text: str) -> datetime:
+    """An ISO-8601 time; one without an offset is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 time: {text!r} (e.g. 2026-03-09T08:00:00Z)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def print_report(report: LoadReport) -> None:
+    counts = ", ".join(f"{name} {count}" for name, count in report.row_counts.items())
+    print(f"loaded store {report.store_key} observed at {report.observed_at.isoformat()}: {counts}")
+    for record in report.quarantined:
+        where = f"{record.origin}" + (f" line {record.line}" if record.line else "")
+        print(f"  quarantined ({record.resource}) {where}: {record.reason}", file=sys.stderr)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    if args.source == "sample":
+        from ingestion.sample.scenarios import generate
+
+        store_key = args.store or args.scenario
+        observations = generate(args.scenario, args.as_of or datetime.now(timezone.utc), seed=args.seed)
+        reports = [
+            load_observation(store_key, observation.observed_at, observation.aliexpress, observation.bigcommerce)
+            for observation in observations
+        ]
+    else:
+        from ingestion.aliexpress.files import read_drop as read_aliexpress
+        from ingestion.bigcommerce.files import read_drop as read_bigcommerce
+
+        if args.path is None or not args.path.is_dir():
+            raise LoadError("--source files needs --path DIR, a folder laid out as README 'File drop' says")
+        aliexpress, bigcommerce = read_aliexpress(args.path), read_bigcommerce(args.path)
+        if aliexpress is None and bigcommerce is None:
+            raise LoadError(f"{args.path} holds neither an aliexpress/ nor a bigcommerce/ folder")
+        observed_at = args.observed_at or datetime.now(timezone.utc)
+        reports = [load_observation(args.store or "default", observed_at, aliexpress, bigcommerce)]
+    for report in reports:
+        print_report(report)
+    quarantined = sum(len(report.quarantined) for report in reports)
+    if quarantined and not args.allow_quarantine:
+        print(f"{quarantined} record(s) quarantined (see raw_*.quarantine); the rest landed.", file=sys.stderr)
+        return 3
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    as_of = args.as_of or datetime.now(timezone.utc)
+    if not run_dbt(["source", "freshness"]):
+        print("source freshness: some source is stale or missing (see above); building anyway", file=sys.stderr)
+    return 0 if run_dbt(["build"], as_of=as_of) else 1
+
+
+def cmd_cards(args: argparse.Namespace) -> int:
+    columns, rows = query(f"select {CARD_COLUMNS} from marts.kpi_cards order by store_key, card_key")
+    print(format_table(columns, rows))
+    return 0
+
+
+def format_table(columns: list[str], rows: list[tuple]) -> str:
+    cells = [columns] + [["" if value is None else str(value) for value in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    lines = ["  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="listing-pulse", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    load = commands.add_parser("load", help="land one observation of a store into the build file")
+    load.add_argument("--source", choices=("sample", "files"), default="sample", help="where the responses come from")
+    load.add_argument("--scenario", default="default", help="sample: the named scenario (default, sister_store, backlog_clears)")
+    load.add_argument("--as-of", type=timestamp, help="sample: the moment the scenario is built around (default now)")
+    load.add_argument("--seed", type=int, default=20260309, help="sample: the generator's seed")
+    load.add_argument("--path", type=Path, help="files: the file-drop folder")
+    load.add_argument("--observed-at", type=timestamp, help="files: when the responses were captured (default now)")
+    load.add_argument("--store", help="store key (default: the scenario's name for sample, 'default' otherwise)")
+    load.add_argument("--allow-quarantine", action="store_true", help="exit 0 even if records were quarantined")
+    load.set_defaults(run=cmd_load)
+
+    build = commands.add_parser("build", help="dbt source freshness, then dbt build at --as-of")
+    build.add_argument("--as-of", type=timestamp, help="the moment the cards describe (default now)")
+    build.set_defaults(run=cmd_build)
+
+    cards = commands.add_parser("cards", help="print kpi_cards from the build file")
+    cards.set_defaults(run=cmd_cards)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except LoadError as exc:
+        print(f"listing-pulse: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

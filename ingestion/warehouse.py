@@ -1,0 +1,39 @@
+"""dbt, run in-process through dbt's Python runner, and read-only queries of the build file."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from ingestion import settings
+
+
+def utc_wall_clock(moment: datetime) -> str:
+    """`as_of` as dbt receives it: a UTC wall-clock string (a cast would drop an offset, not convert it)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def run_dbt(args: list[str], as_of: datetime | None = None, db_path: Path | None = None) -> bool:
+    """Invoke one dbt command on this project against `db_path`; True when it succeeded."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["LISTING_PULSE_DB"] = str(db_path or settings.database_path())
+    command = [*args, "--project-dir", str(settings.PROJECT_ROOT), "--profiles-dir", str(settings.PROJECT_ROOT)]
+    if as_of is not None:
+        command += ["--vars", json.dumps({"as_of": utc_wall_clock(as_of)})]
+    result = dbtRunner().invoke(command)
+    return bool(result.success)
+
+
+def query(sql: str, db_path: Path | None = None) -> tuple[list[str], list[tuple]]:
+    """Run `sql` on a read-only connection; returns column names and rows."""
+    with duckdb.connect(str(db_path or settings.database_path()), read_only=True) as con:
+        cursor = con.execute(sql)
+        columns = [description[0] for description in cursor.description]
+        return columns, cursor.fetchall()

@@ -1,0 +1,42 @@
+-- The worklist behind aex_rejected_listings_24h: one row per listing with at least one rejection
+-- transition in (as_of - 24h, as_of]; the card's value is the sum of `transition_count`.
+with transitions as (
+    select * from {{ ref('int_aliexpress__rejection_transitions') }}
+    where rejected_at > {{ dbt.dateadd('hour', -24, as_of()) }}
+        and rejected_at <= {{ as_of() }}
+),
+
+listings as (
+    select * from {{ ref('int_aliexpress__listings_at_as_of') }}
+),
+
+per_listing as (
+    select
+        store_key,
+        product_id,
+        count(*) as transition_count,
+        min(rejected_at) as first_rejected_at,
+        max(rejected_at) as last_rejected_at,
+        {{ dbt.listagg('distinct cause', "', '", 'order by cause') }} as causes,
+        {{ dbt.listagg('distinct reason_code', "', '", 'order by reason_code') }} as reason_codes,
+        max(case when is_derived then 1 else 0 end) = 1 as has_derived_outcome
+    from transitions
+    group by store_key, product_id
+)
+
+select
+    per_listing.store_key,
+    per_listing.product_id,
+    listings.listing_title,
+    listings.lifecycle_state,
+    per_listing.transition_count,
+    per_listing.first_rejected_at,
+    per_listing.last_rejected_at,
+    per_listing.causes,
+    per_listing.reason_codes,
+    listings.last_rejection_reason,
+    listings.last_rejection_action as suggested_action,
+    per_listing.has_derived_outcome
+from per_listing
+left join listings
+    on listings.store_key = per_listing.store_key and listings.product_id = per_listing.product_id

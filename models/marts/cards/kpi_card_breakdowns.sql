@@ -1,0 +1,43 @@
+-- One row per store, card and bucket: aex_total_listings and aex_rejected_auditing_listings by
+-- lifecycle state, aex_rejected_listings_24h by rejection cause, with each bucket's share of the card
+-- and whether it is the top bucket.
+with buckets as (
+    select store_key, 'aex_total_listings' as card_key, 'lifecycle_state' as dimension,
+        lifecycle_state as bucket, count(*) as value
+    from {{ ref('aex_total_listings') }}
+    group by store_key, lifecycle_state
+
+    union all
+
+    select store_key, 'aex_rejected_auditing_listings' as card_key, 'lifecycle_state' as dimension,
+        lifecycle_state as bucket, count(*) as value
+    from {{ ref('aex_rejected_auditing_listings') }}
+    group by store_key, lifecycle_state
+
+    union all
+
+    select store_key, 'aex_rejected_listings_24h' as card_key, 'cause' as dimension,
+        cause as bucket, count(*) as value
+    from {{ ref('int_aliexpress__rejection_transitions') }}
+    where rejected_at > {{ dbt.dateadd('hour', -24, as_of()) }}
+        and rejected_at <= {{ as_of() }}
+    group by store_key, cause
+),
+
+shared as (
+    select
+        *,
+        sum(value) over (partition by store_key, card_key) as card_value,
+        row_number() over (partition by store_key, card_key order by value desc, bucket) as bucket_rank
+    from buckets
+)
+
+select
+    store_key,
+    card_key,
+    dimension,
+    bucket,
+    cast(value as {{ dbt.type_bigint() }}) as value,
+    cast(value as {{ dbt.type_float() }}) / card_value as share,
+    bucket_rank = 1 as is_top_bucket
+from shared

@@ -1,0 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['store_key', 'card_key', 'as_of'],
+        incremental_strategy='delete+insert',
+        full_refresh=false
+    )
+}}
+-- One row per store, card and as_of ever built: the cards' trend. `full_refresh: false` keeps it
+-- through `dbt build --full-refresh`; rebuilding an as_of replaces that as_of's rows.
+select * from {{ ref('kpi_cards') }}

@@ -1,0 +1,26 @@
+with source as (
+    select * from {{ source('bigcommerce', 'inventory_items') }}
+),
+
+renamed as (
+    select
+        -- ids
+        store_key,
+        variant_id as bc_variant_id,
+        location_id,
+        sku as variant_sku,
+
+        -- stock
+        {{ dbt.safe_cast('location_enabled', dbt.type_boolean()) }} as is_location_enabled,
+        {{ dbt.safe_cast('available_to_sell', dbt.type_int()) }} as available_to_sell,
+        {{ dbt.safe_cast('total_inventory_onhand', dbt.type_int()) }} as on_hand,
+        {{ dbt.safe_cast('safety_stock', dbt.type_int()) }} as safety_stock,
+
+        -- validity on observation time
+        {{ to_utc('_dlt_valid_from') }} as valid_from,
+        {{ to_utc('_dlt_valid_to') }} as valid_to
+
+    from source
+)
+
+select * from renamed
