@@ -53,7 +53,13 @@ def history_resource(
     def resource() -> Iterable[pa.Table]:
         yield text_table(rows, leading)
 
-    return resource().add_map(add_row_hash_to_table("row_hash"))
+    return resource().add_map(add_row_hash_to_table("row_hash")).add_map(_row_hash_not_null)
+
+
+def _row_hash_not_null(table: pa.Table) -> pa.Table:
+    """scd2 declares its row version column not null; say so in the Arrow schema too."""
+    index = table.schema.get_field_index("row_hash")
+    return table.cast(table.schema.set(index, table.schema.field(index).with_nullable(False)))
 
 
 def keyed_resource(

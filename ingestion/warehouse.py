@@ -27,8 +27,22 @@ def run_dbt(args: list[str], as_of: datetime | None = None, db_path: Path | None
     command = [*args, "--project-dir", str(settings.PROJECT_ROOT), "--profiles-dir", str(settings.PROJECT_ROOT)]
     if as_of is not None:
         command += ["--vars", json.dumps({"as_of": utc_wall_clock(as_of)})]
-    result = dbtRunner().invoke(command)
+    try:
+        result = dbtRunner().invoke(command)
+    finally:
+        release_build_file()
     return bool(result.success)
+
+
+def release_build_file() -> None:
+    """dbt-duckdb keeps its DuckDB handle open for the life of the process; close it, so that this
+    process (publishing, the tests) and others can open the file again."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def query(sql: str, db_path: Path | None = None) -> tuple[list[str], list[tuple]]:
