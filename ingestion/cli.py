@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 from ingestion import settings  # noqa: F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR first)
@@ -74,8 +75,17 @@ def cmd_cards(args: argparse.Namespace) -> int:
     return 0
 
 
+def display(value: object) -> str:
+    """A cell as people read it: no trailing decimal zeros on whole numbers, 4 places otherwise."""
+    if value is None:
+        return ""
+    if isinstance(value, (Decimal, float)):
+        return f"{value:.0f}" if value == int(value) else f"{value:.4f}"
+    return str(value)
+
+
 def format_table(columns: list[str], rows: list[tuple]) -> str:
-    cells = [columns] + [["" if value is None else str(value) for value in row] for row in rows]
+    cells = [columns] + [[display(value) for value in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     lines = ["  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * width for width in widths))

@@ -55,6 +55,20 @@ FAULTS: dict[str, str] = {
     "assert_every_aliexpress_sku_in_join_once":
         "delete from marts.fct_aliexpress_skus_vs_bigcommerce where store_key = 'sister_store' "
         "and sku_id = (select min(sku_id) from marts.fct_aliexpress_skus_vs_bigcommerce where store_key = 'sister_store')",
+    # sibling cards: a worklist row lost, or a card value off by one
+    "assert_aex_active_listings_equals_worklist_rows":
+        "delete from marts.aex_active_listings where store_key = 'default' and product_id = '1005006000000007'",
+    "assert_aex_oos_listings_equals_worklist_rows":
+        "delete from marts.aex_oos_listings where store_key = 'default'",
+    "assert_aex_listings_expiring_soon_equals_worklist_rows":
+        "update marts.kpi_cards set value = value + 1 where store_key = 'default' and card_key = 'aex_listings_expiring_soon'",
+    "assert_aex_xc_catalogue_drift_vs_bc_equals_worklist_rows":
+        "insert into marts.aex_xc_catalogue_drift_vs_bc select * from marts.aex_xc_catalogue_drift_vs_bc "
+        "where store_key = 'sister_store' limit 1",
+    "assert_aex_listing_rejection_rate_equals_rejected_over_total":
+        "update marts.kpi_cards set value = 0.5 where store_key = 'default' and card_key = 'aex_listing_rejection_rate'",
+    "assert_aex_listing_rejection_rate_counts_the_rejected_worklist_rows":
+        "update marts.kpi_cards set distinct_listings = 119 where store_key = 'default' and card_key = 'aex_listing_rejection_rate'",
     # a card missing for one store
     "assert_kpi_cards_cover_registry":
         "delete from marts.kpi_cards where store_key = 'sister_store' and card_key = 'aex_total_listings'",

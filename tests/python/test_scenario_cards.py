@@ -6,6 +6,8 @@ the comment beside it says how. A naive rule gives a different number, because o
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from tests.python.conftest import AS_OF, BACKLOG_OBSERVATIONS, Warehouse
@@ -190,10 +192,69 @@ def test_alerts_follow_the_default_profile(warehouse: Warehouse) -> None:
     alerting = dict(
         warehouse.rows("select card_key, is_alerting from marts.kpi_cards where store_key = 'default'")
     )
-    # value > 0 alerts for the three alerting cards; Total Listings has no trigger.
+    # value > 0 alerts for every card with a `>0` trigger (all non-zero in this store); Total, Active and
+    # the rejection rate have no trigger.
     assert alerting == {
         "aex_total_listings": False,
+        "aex_active_listings": False,
+        "aex_listing_rejection_rate": False,
         "aex_rejected_auditing_listings": True,
         "aex_rejected_listings_24h": True,
         "aex_xc_listed_but_oos_on_bc": True,
+        "aex_oos_listings": True,
+        "aex_listings_expiring_soon": True,
+        "aex_xc_catalogue_drift_vs_bc": True,
     }
+
+
+# ---- sibling cards ---------------------------------------------------------------------------------------
+
+def test_active_listings_and_the_stuck_gap(warehouse: Warehouse) -> None:
+    # Active counts onSelling listings (4,310, the card page's figure); Total - Active = 510 stuck.
+    assert warehouse.card("default", "aex_active_listings") == 4310
+    assert warehouse.card("default", "aex_total_listings") - warehouse.card("default", "aex_active_listings") == 510
+
+
+def test_oos_listings_are_active_with_no_aliexpress_stock(warehouse: Warehouse) -> None:
+    # One active single-SKU listing was given ipm_sku_stock 0 (the "not buyable" decoy); all other
+    # active SKUs carry the stock of their BC variant, which the generator draws from 5..150.
+    assert warehouse.card("default", "aex_oos_listings") == 1
+
+
+def test_listing_rejection_rate_is_rejected_over_total(warehouse: Warehouse) -> None:
+    # 120 rejected / 4,820 listings.
+    assert round(float(warehouse.card("default", "aex_listing_rejection_rate")), 6) == round(120 / 4820, 6)
+    assert warehouse.card("default", "aex_listing_rejection_rate", "distinct_listings") == 120
+
+
+def test_catalogue_drift_compares_per_variant_stock(warehouse: Warehouse) -> None:
+    # The feed keeps AliExpress stock equal to BC's; drift is where a scenario broke that, on per-variant
+    # BC stock of active matched listings: the oversold listing's two variants (BC 0 and -2), the
+    # case/space SKU (BC 0), the whitelisted SKU (BC 0) and the multi-location SKU (3 available) = 5.
+    # Not drift: product-level tracking (no per-SKU figure), tracking none, the unbuyable SKU (0 = 0).
+    assert warehouse.card("default", "aex_xc_catalogue_drift_vs_bc") == 5
+    # sister_store: its two single-SKU variants set to 0 on BC.
+    assert warehouse.card("sister_store", "aex_xc_catalogue_drift_vs_bc") == 2
+
+
+def test_expiring_soon_counts_active_listings_ending_within_seven_days(warehouse: Warehouse) -> None:
+    # Recomputed here from the generator's own list pages: onSelling items whose ws_offline_date (GMT+8
+    # text) falls in (as_of, as_of + 7 days].
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from ingestion.sample.scenarios import generate
+
+    (observation,) = generate("default", AS_OF)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    expected = 0
+    for status_type, page in observation.aliexpress.product_lists:
+        if status_type != "onSelling":
+            continue
+        for item in page.body["aliexpress_solution_product_list_get_response"]["result"][
+            "aeop_a_e_product_display_d_t_o_list"
+        ]["item_display_dto"]:
+            ends = datetime.strptime(item["ws_offline_date"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=shanghai)
+            expected += AS_OF < ends <= AS_OF + timedelta(days=7)
+    assert expected > 0
+    assert warehouse.card("default", "aex_listings_expiring_soon") == expected
