@@ -61,6 +61,17 @@ def _items(container: Any, inner_key: str) -> list[Any] | None:
     return None
 
 
+def product_list_items(body: Any) -> list[Any] | None:
+    """The items of a `product.list.get` body (wrapped or simplify shape), or None for an error or a body
+    without the items container (the API client must not treat such a page as an empty pass)."""
+    if api_error(body):
+        return None
+    result = unwrap(body).get("result") if isinstance(unwrap(body), dict) else None
+    if not isinstance(result, dict):
+        return None
+    return _items(result.get("aeop_a_e_product_display_d_t_o_list"), "item_display_dto")
+
+
 def _quarantine(parsed: ParsedAliExpress, resource: str, page: Page, reason: str, payload: Any = None) -> None:
     parsed.quarantine.append(
         QuarantinedRecord(
