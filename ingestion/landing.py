@@ -27,9 +27,11 @@ def row_hash(row: dict[str, Any]) -> str:
     return hashlib.blake2b(json.dumps(present, sort_keys=True, ensure_ascii=False).encode(), digest_size=16).hexdigest()
 
 
-def text_table(rows: Sequence[dict[str, Any]], leading: Sequence[str]) -> pa.Table:
-    """An all-text Arrow table: the `leading` key columns first (not null), then every other field seen."""
-    columns = list(leading)
+def text_table(rows: Sequence[dict[str, Any]], leading: Sequence[str], contract: Sequence[str] = ()) -> pa.Table:
+    """An all-text Arrow table: the `leading` key columns first (not null), then the `contract` columns
+    staging reads (present even when no record of this load carries them: an optional field such as
+    `ws_display` or `reason_code` may be absent from a whole drop), then every other field seen."""
+    columns = list(dict.fromkeys([*leading, *contract]))
     seen = set(columns)
     for row in rows:
         for key in row:
@@ -46,6 +48,7 @@ def history_resource(
     leading: Sequence[str],
     merge_key: str | list[str],
     observed_at: datetime,
+    contract: Sequence[str] = (),
 ) -> Any:
     """Current-state rows kept as validity intervals on observation time (dlt scd2).
 
@@ -64,7 +67,7 @@ def history_resource(
         merge_key=merge_key,
     )
     def resource() -> Iterable[pa.Table]:
-        yield text_table([{**row, "row_hash": row_hash(row)} for row in rows], [*leading, "row_hash"])
+        yield text_table([{**row, "row_hash": row_hash(row)} for row in rows], [*leading, "row_hash"], contract)
 
     return resource()
 
@@ -75,6 +78,7 @@ def keyed_resource(
     primary_key: list[str],
     schema: pa.Schema | None = None,
     leading: Sequence[str] = (),
+    contract: Sequence[str] = (),
 ) -> Any:
     """Rows merged on their key: a second delivery of the same key collapses into one row."""
 
@@ -87,7 +91,7 @@ def keyed_resource(
         if schema is not None:
             yield pa.Table.from_pylist(list(rows), schema=schema)
         else:
-            yield text_table(rows, leading)
+            yield text_table(rows, leading, contract)
 
     return resource()
 

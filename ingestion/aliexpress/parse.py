@@ -18,6 +18,14 @@ SKU_KEY = ("store_key", "product_id", "id")
 DETAIL_KEY = ("store_key", "product_id")
 AUDIT_EVENT_KEY = ("store_key", "event_id")
 SKU_CONTAINER = "aeop_ae_product_s_k_us"
+# The fields staging reads: every raw table has these columns even when a load carries none of them.
+LISTING_COLUMNS = (
+    "product_status_type", "ws_display", "subject", "gmt_create", "gmt_modified", "ws_offline_date",
+    "product_min_price", "product_max_price", "currency_code", "group_id",
+)
+SKU_COLUMNS = ("sku_code", "ipm_sku_stock", "sku_stock", "sku_price")
+DETAIL_COLUMNS = ("category_id", "product_status_type", "gmt_modified", "aeop_ae_product_propertys")
+AUDIT_EVENT_COLUMNS = ("product_id", "status", "time_stamp", "reason_code", "reason_message")
 
 
 @dataclass
