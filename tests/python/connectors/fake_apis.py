@@ -19,6 +19,7 @@ APP_SECRET = "test-app-secret-do-not-log"
 SESSION = "test-session-token-do-not-log"
 STORE_HASH = "abc123"
 ACCESS_TOKEN = "test-bc-token-do-not-log"
+DIAGNOSIS_METHOD = "test.listing.diagnosis"  # the store setting names the diagnosis API; any name works here
 AE_PAGE_SIZE = 2  # the store settings ask for 2 listings a page, so passes span pages
 BC_PER_PAGE = 2  # the fake ignores limit=250 (it checks it was sent) to serve several pages
 
@@ -36,6 +37,7 @@ class FakeListing:
     skus: list[dict[str, Any]]
     ws_display: str | None = None
     audit: tuple[str, str] | None = None  # (status, time_stamp) findaeproductstatusbyid answers
+    problem: tuple[str, str] | None = None  # (problem_type, problem_description) the diagnosis API answers
 
 
 @dataclass
@@ -70,7 +72,7 @@ class FakeApis:
             query = json.loads(params["aeop_a_e_product_list_query"])
             label = f"list {query['product_status_type']} {query['current_page']}"
         else:
-            short = {"aliexpress.solution.product.info.get": "info",
+            short = {"aliexpress.solution.product.info.get": "info", DIAGNOSIS_METHOD: "diagnosis",
                      "aliexpress.postproduct.redefining.findaeproductstatusbyid": "audit"}.get(method, method)
             label = f"{short} {params.get('product_id')}"
         assert request.method == "POST"
@@ -94,6 +96,10 @@ class FakeApis:
             status, time_stamp = self.listings[product_id].audit or ("approved", "")
             return _json({"aliexpress_postproduct_redefining_findaeproductstatusbyid_response": {
                 "result": {"status": status, "time_stamp": time_stamp, "success": True}}})
+        if method == DIAGNOSIS_METHOD and self.listings[product_id].problem:
+            problem_type, description = self.listings[product_id].problem
+            return _json({"result": {"success": True, "diagnosis_list": [
+                {"problem_type": problem_type, "problem_description": description}]}})
         return _json({"error_response": {"code": "InvalidApiPath", "msg": method}})
 
     def _list_page(self, query: dict[str, Any]) -> dict[str, Any]:

@@ -171,6 +171,24 @@ def test_a_large_backfill_resumes_on_the_next_run(fake: FakeApis, db_path: Path,
     assert rows(db_path, "select count(*) from raw_aliexpress.listing_details where _dlt_valid_to is null") == [(6,)]
 
 
+def test_rejection_reasons_come_from_the_diagnosis_api_when_configured(
+    fake: FakeApis, db_path: Path, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_store(fake)
+    fake.listings[1004].problem = ("MISSING_REQUIRED_ATTRIBUTE", "Brand Name is required")
+    monkeypatch.setenv("SOURCES__ALIEXPRESS__SHOP_A__DIAGNOSIS_METHOD", fake_apis.DIAGNOSIS_METHOD)
+    run(db_path, recorder, RUN_1)
+    # only refused listings are diagnosed; 1005's diagnosis has no problem listed, so no reason
+    assert [call for call in fake.calls if call.startswith(("audit", "diagnosis"))] == [
+        "audit 1004", "diagnosis 1004", "audit 1003", "audit 1005", "diagnosis 1005",
+    ]
+    assert current(db_path, "select product_id, status, reason_code, reason_message from raw_aliexpress.audit_events") == [
+        ("1003", "auditing", None, None),
+        ("1004", "refuse", "MISSING_REQUIRED_ATTRIBUTE", "Brand Name is required"),
+        ("1005", "refuse", None, None),
+    ]
+
+
 @pytest.mark.parametrize(
     ("break_it", "message", "calls"),
     [
