@@ -63,6 +63,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     elif args.source == "api":
         from ingestion.api_sweep import sweep_store
 
+        if args.path is not None or args.observed_at is not None:
+            raise LoadError("--path and --observed-at apply to --source files; an API load is observed now")
         store_key = args.store or "default"
         observed_at = datetime.now(timezone.utc)
         capture = sweep_store(store_key, settings.database_path(), progress)

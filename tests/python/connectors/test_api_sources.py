@@ -250,3 +250,9 @@ def test_missing_settings_name_the_env_var(fake: FakeApis, db_path: Path, monkey
     assert main(["load", "--source", "api", "--store", STORE]) == 2
     assert "set SOURCES__BIGCOMMERCE__SHOP_A__STORE_HASH" in capsys.readouterr().err
     assert fake.calls == []  # settings are checked before any call
+
+
+def test_api_load_refuses_file_drop_options(fake: FakeApis, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", "--source", "api", "--store", STORE, "--observed-at", "2026-03-11T09:00:00Z"]) == 2
+    assert "--observed-at apply to --source files" in capsys.readouterr().err
+    assert fake.calls == []
