@@ -56,17 +56,6 @@ def fake(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> fake_apis.F
 def recorder() -> Recorder:
     return Recorder()
 
-def release_dbt_connection() -> None:
-    """dbt-duckdb keeps its read-write DuckDB instance open in the process after `dbtRunner.invoke`
-    returns, and DuckDB then refuses a read-only connection to the same file ("different configuration")."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    with DuckDBConnectionManager._LOCK:
-        if DuckDBConnectionManager._ENV is not None:
-            DuckDBConnectionManager._ENV.close()
-            DuckDBConnectionManager._ENV = None
-
-
 def rows(db_path: Path, sql: str, *params: object) -> list[tuple]:
     with duckdb.connect(str(db_path), read_only=True) as con:
         return con.execute(sql, list(params)).fetchall()

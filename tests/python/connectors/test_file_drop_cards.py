@@ -17,7 +17,7 @@ import pytest
 from ingestion.cli import main
 from ingestion.warehouse import run_dbt
 from tests.python.connectors import drops
-from tests.python.connectors.conftest import release_dbt_connection, rows
+from tests.python.connectors.conftest import rows
 
 STORE = "drop_shop"
 T1 = "2026-03-10T09:00:00Z"
@@ -76,7 +76,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         for drop, observed_at in ((drop_1, T1), (drop_2, T2)):
             assert main(["load", "--source", "files", "--path", str(drop), "--store", STORE, "--observed-at", observed_at]) == 0
         assert run_dbt(["build"], as_of=AS_OF, db_path=db_path), "dbt build failed"
-        release_dbt_connection()
         yield db_path
 
 
