@@ -44,6 +44,7 @@ class FakeListing:
 class FakeApis:
     listings: dict[int, FakeListing] = field(default_factory=dict)
     products: list[dict[str, Any]] = field(default_factory=list)
+    inventory: list[dict[str, Any]] = field(default_factory=list)  # inventory/items records
     faults: list[tuple[str, Response]] = field(default_factory=list)  # (call label, response) served once
     calls: list[str] = field(default_factory=list)  # labels of every request that got an answer
     session: str = SESSION
@@ -145,10 +146,11 @@ class FakeApis:
         assert request.args.get("limit") == "250"
         if path == "catalog/products":
             assert request.args.get("include") == "variants"
-        chunk = self.products[(number - 1) * BC_PER_PAGE : number * BC_PER_PAGE]
-        pages = max(1, -(-len(self.products) // BC_PER_PAGE))
+        records = self.products if path == "catalog/products" else self.inventory
+        chunk = records[(number - 1) * BC_PER_PAGE : number * BC_PER_PAGE]
+        pages = max(1, -(-len(records) // BC_PER_PAGE))
         return _json({"data": chunk, "meta": {"pagination": {
-            "total": len(self.products), "count": len(chunk), "per_page": BC_PER_PAGE,
+            "total": len(records), "count": len(chunk), "per_page": BC_PER_PAGE,
             "current_page": number, "total_pages": pages,
             # relative and without include=variants, as BigCommerce sends it: must not be followed
             "links": {"next": f"?page={number + 1}&limit={BC_PER_PAGE}"}}}})

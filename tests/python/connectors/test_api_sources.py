@@ -171,6 +171,31 @@ def test_a_large_backfill_resumes_on_the_next_run(fake: FakeApis, db_path: Path,
     assert rows(db_path, "select count(*) from raw_aliexpress.listing_details where _dlt_valid_to is null") == [(6,)]
 
 
+def test_multi_location_inventory_is_swept_when_enabled(
+    fake: FakeApis, db_path: Path, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_store(fake)
+    fake.inventory = [
+        {"identity": {"sku": "SKU-A", "variant_id": 111, "product_id": 11},
+         "locations": [{"location_id": 1, "location_enabled": True, "available_to_sell": 3, "total_inventory_onhand": 4,
+                        "settings": {"safety_stock": 1}},
+                       {"location_id": 2, "location_enabled": False, "available_to_sell": 9, "total_inventory_onhand": 9,
+                        "settings": {"safety_stock": 0}}]},
+        {"identity": {"sku": "SKU-C", "variant_id": 121, "product_id": 12},
+         "locations": [{"location_id": 1, "location_enabled": True, "available_to_sell": 0, "total_inventory_onhand": 0,
+                        "settings": {"safety_stock": 0}}]},
+        {"identity": {"sku": "SKU-G", "variant_id": 131, "product_id": 13}, "locations": []},
+    ]
+    monkeypatch.setenv("SOURCES__BIGCOMMERCE__SHOP_A__LOAD_INVENTORY", "true")
+    lines = run(db_path, recorder, RUN_1)
+    assert fake.calls[-2:] == ["bc inventory/items 1", "bc inventory/items 2"]  # 3 items, 2 a page
+    assert "bigcommerce inventory items: 2 page(s), 3 item(s)" in lines
+    assert current(db_path, "select variant_id, location_id, sku, location_enabled, available_to_sell, safety_stock "
+                   "from raw_bigcommerce.inventory_items") == [
+        ("111", "1", "SKU-A", "true", "3", "1"), ("111", "2", "SKU-A", "false", "9", "0"), ("121", "1", "SKU-C", "true", "0", "0"),
+    ]
+
+
 def test_rejection_reasons_come_from_the_diagnosis_api_when_configured(
     fake: FakeApis, db_path: Path, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
