@@ -18,6 +18,14 @@ SKU_KEY = ("store_key", "product_id", "id")
 DETAIL_KEY = ("store_key", "product_id")
 AUDIT_EVENT_KEY = ("store_key", "event_id")
 SKU_CONTAINER = "aeop_ae_product_s_k_us"
+# The fields staging reads: every raw table has these columns even when a load carries none of them.
+LISTING_COLUMNS = (
+    "product_status_type", "ws_display", "subject", "gmt_create", "gmt_modified", "ws_offline_date",
+    "product_min_price", "product_max_price", "currency_code", "group_id",
+)
+SKU_COLUMNS = ("sku_code", "ipm_sku_stock", "sku_stock", "sku_price")
+DETAIL_COLUMNS = ("category_id", "product_status_type", "gmt_modified", "aeop_ae_product_propertys")
+AUDIT_EVENT_COLUMNS = ("product_id", "status", "time_stamp", "reason_code", "reason_message")
 
 
 @dataclass
@@ -59,6 +67,17 @@ def _items(container: Any, inner_key: str) -> list[Any] | None:
         inner = container.get(inner_key, [])
         return inner if isinstance(inner, list) else [inner]
     return None
+
+
+def product_list_items(body: Any) -> list[Any] | None:
+    """The items of a `product.list.get` body (wrapped or simplify shape), or None for an error or a body
+    without the items container (the API client must not treat such a page as an empty pass)."""
+    if api_error(body):
+        return None
+    result = unwrap(body).get("result") if isinstance(unwrap(body), dict) else None
+    if not isinstance(result, dict):
+        return None
+    return _items(result.get("aeop_a_e_product_display_d_t_o_list"), "item_display_dto")
 
 
 def _quarantine(parsed: ParsedAliExpress, resource: str, page: Page, reason: str, payload: Any = None) -> None:
