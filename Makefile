@@ -14,7 +14,13 @@ $(BIN)/listing-pulse: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
-install: $(BIN)/listing-pulse
+# A DuckDB 1.x client beside the build's DuckDB 2.0: tests/python/publish opens the published file with it.
+$(VENV)-duckdb14/bin/python: requirements-duckdb14.lock
+	$(PYTHON) -m venv $(VENV)-duckdb14
+	$(VENV)-duckdb14/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-duckdb14.lock
+	@touch $@
+
+install: $(BIN)/listing-pulse $(VENV)-duckdb14/bin/python
 
 demo: install
 	$(BIN)/listing-pulse load --source sample --scenario default
@@ -32,4 +38,4 @@ lock:
 	  /tmp/listing-pulse-lock/bin/pip freeze --all --exclude pip --exclude listing-pulse; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) data target logs
+	rm -rf $(VENV) $(VENV)-duckdb14 data target logs

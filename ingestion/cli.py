@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+
+import duckdb
 
 from ingestion import settings  # first: sets DLT_PROJECT_DIR and DBT_PROFILES_DIR
 from ingestion.aliexpress.source import AliExpressCapture
 from ingestion.bigcommerce.source import BigCommerceCapture
 from ingestion.http import SourceError
 from ingestion.pipeline import LoadError, LoadReport, load_observation
+from ingestion.runner import run
 from ingestion.warehouse import query, run_dbt
+
+SOURCES = ("sample", "files", "api")
 
 CARD_COLUMNS = "store_key, card_key, card_name, value, unit, time_window, is_alerting, data_as_of"
 
@@ -51,14 +57,17 @@ def print_drop(aliexpress: AliExpressCapture | None, bigcommerce: BigCommerceCap
         progress(f"bigcommerce inventory items: {len(bigcommerce.inventory_pages)} file(s)")
 
 
-def cmd_load(args: argparse.Namespace) -> int:
+def load_reports(args: argparse.Namespace, on_landed: Callable[[str], None] | None = None) -> list[LoadReport]:
+    """Land what `args` (the options of `load`) name; `on_landed(source)` after each source landed."""
     if args.source == "sample":
         from ingestion.sample.scenarios import generate
 
         store_key = args.store or args.scenario
         observations = generate(args.scenario, args.as_of or datetime.now(timezone.utc), seed=args.seed)
         reports = [
-            load_observation(store_key, observation.observed_at, observation.aliexpress, observation.bigcommerce)
+            load_observation(
+                store_key, observation.observed_at, observation.aliexpress, observation.bigcommerce, on_landed=on_landed
+            )
             for observation in observations
         ]
     elif args.source == "api":
@@ -69,7 +78,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         store_key = args.store or "default"
         observed_at = datetime.now(timezone.utc)
         capture = sweep_store(store_key, settings.database_path(), progress)
-        reports = [load_observation(store_key, observed_at, capture.aliexpress, capture.bigcommerce)]
+        reports = [load_observation(store_key, observed_at, capture.aliexpress, capture.bigcommerce, on_landed=on_landed)]
     else:
         from ingestion.aliexpress.files import read_drop as read_aliexpress
         from ingestion.bigcommerce.files import read_drop as read_bigcommerce
@@ -81,7 +90,12 @@ def cmd_load(args: argparse.Namespace) -> int:
             raise LoadError(f"{args.path} holds neither an aliexpress/ nor a bigcommerce/ folder")
         print_drop(aliexpress, bigcommerce)
         observed_at = args.observed_at or datetime.now(timezone.utc)
-        reports = [load_observation(args.store or "default", observed_at, aliexpress, bigcommerce)]
+        reports = [load_observation(args.store or "default", observed_at, aliexpress, bigcommerce, on_landed=on_landed)]
+    return reports
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    reports = load_reports(args)
     for report in reports:
         print_report(report)
     quarantined = sum(len(report.quarantined) for report in reports)
@@ -102,8 +116,48 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0 if run_dbt(["build"], as_of=as_of) else 1
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    args.source = args.source or settings.configured_source()
+    if args.source not in SOURCES:
+        raise LoadError(f"LISTING_PULSE_SOURCE={args.source!r} is not a source; use one of {', '.join(SOURCES)}")
+
+    def loader(on_landed: Callable[[str], None]) -> list[LoadReport]:
+        reports = load_reports(args, on_landed)
+        for report in reports:
+            print_report(report)
+        return reports
+
+    return run("run", args.as_of or datetime.now(timezone.utc), loader, args.wait)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    return run("publish", args.as_of or datetime.now(timezone.utc), None, args.wait)
+
+
+def readable_file() -> Path:
+    """The published file; the build file, saying so, when nothing was published yet."""
+    published = settings.published_path()
+    if published.exists():
+        return published
+    build = settings.database_path()
+    if not build.exists():
+        raise LoadError(f"no warehouse at {published} or {build}: run `listing-pulse run` first")
+    print(f"nothing published yet at {published}; reading the build file {build}", file=sys.stderr)
+    return build
+
+
 def cmd_cards(args: argparse.Namespace) -> int:
-    columns, rows = query(f"select {CARD_COLUMNS} from marts.kpi_cards order by store_key, card_key")
+    columns, rows = query(f"select {CARD_COLUMNS} from marts.kpi_cards order by store_key, card_key", readable_file())
+    print(format_table(columns, rows))
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    try:
+        columns, rows = query(args.statement, readable_file())
+    except duckdb.Error as exc:
+        print(f"listing-pulse sql: {exc}", file=sys.stderr)
+        return 2
     print(format_table(columns, rows))
     return 0
 
@@ -125,28 +179,35 @@ def format_table(columns: list[str], rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
+def add_load_options(command: argparse.ArgumentParser, default_source: str | None) -> None:
+    command.add_argument(
+        "--source",
+        choices=SOURCES,
+        default=default_source,
+        help="where the responses come from: the sample generator, a file-drop folder, or the live APIs "
+        "(settings per store: README 'Connecting your stores')",
+    )
+    command.add_argument("--scenario", default="default", help="sample: the named scenario (default, sister_store, backlog_clears)")
+    command.add_argument(
+        "--as-of", type=timestamp,
+        help="sample: the moment the scenario is built around; run: also the moment the cards describe (default now)",
+    )
+    command.add_argument("--seed", type=int, default=20260309, help="sample: the generator's seed")
+    command.add_argument("--path", type=Path, help="files: the file-drop folder")
+    command.add_argument("--observed-at", type=timestamp, help="files: when the responses were captured (default now)")
+    command.add_argument(
+        "--store",
+        help="store key, which also picks the api settings section [sources.<api>.<KEY>] "
+        "(default: the scenario's name for sample, 'default' otherwise)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="listing-pulse", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
 
     load = commands.add_parser("load", help="land one observation of a store into the build file")
-    load.add_argument(
-        "--source",
-        choices=("sample", "files", "api"),
-        default="sample",
-        help="where the responses come from: the sample generator, a file-drop folder, or the live APIs "
-        "(settings per store: README 'Connecting your stores')",
-    )
-    load.add_argument("--scenario", default="default", help="sample: the named scenario (default, sister_store, backlog_clears)")
-    load.add_argument("--as-of", type=timestamp, help="sample: the moment the scenario is built around (default now)")
-    load.add_argument("--seed", type=int, default=20260309, help="sample: the generator's seed")
-    load.add_argument("--path", type=Path, help="files: the file-drop folder")
-    load.add_argument("--observed-at", type=timestamp, help="files: when the responses were captured (default now)")
-    load.add_argument(
-        "--store",
-        help="store key, which also picks the api settings section [sources.<api>.<KEY>] "
-        "(default: the scenario's name for sample, 'default' otherwise)",
-    )
+    add_load_options(load, default_source="sample")
     load.add_argument(
         "--allow-quarantine", action="store_true", help="exit 0 even if records were quarantined (default: exit 3)"
     )
@@ -156,8 +217,31 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--as-of", type=timestamp, help="the moment the cards describe (default now)")
     build.set_defaults(run=cmd_build)
 
-    cards = commands.add_parser("cards", help="print kpi_cards from the build file")
+    run_command = commands.add_parser(
+        "run",
+        help="load, dbt source freshness, dbt build, publish: the one command a scheduler calls "
+        "(exit codes: README 'Serving BI tools and scheduling')",
+    )
+    add_load_options(run_command, default_source=None)
+    run_command.set_defaults(run=cmd_run)
+
+    publish_command = commands.add_parser(
+        "publish", help="dbt source freshness, dbt build, and publish the marts if no error-severity test failed"
+    )
+    publish_command.add_argument("--as-of", type=timestamp, help="the moment the cards describe (default now)")
+    publish_command.set_defaults(run=cmd_publish)
+    for command in (run_command, publish_command):
+        command.add_argument(
+            "--wait", type=float, default=0, metavar="SECONDS",
+            help="if another run holds the lock, wait this long for it before exiting 50 (default 0)",
+        )
+
+    cards = commands.add_parser("cards", help="print kpi_cards from the published file (read-only)")
     cards.set_defaults(run=cmd_cards)
+
+    sql = commands.add_parser("sql", help="run one SQL statement on the published file (read-only)")
+    sql.add_argument("statement", help='e.g. "select * from marts.aex_rejected_auditing_listings"')
+    sql.set_defaults(run=cmd_sql)
     return root
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -80,8 +81,10 @@ def load_observation(
     aliexpress_capture: aliexpress.AliExpressCapture | None,
     bigcommerce_capture: bigcommerce.BigCommerceCapture | None,
     db_path: Path | None = None,
+    on_landed: Callable[[str], None] | None = None,
 ) -> LoadReport:
-    """Land one observation of one store. Loading the same observation twice changes nothing."""
+    """Land one observation of one store. Loading the same observation twice changes nothing.
+    `on_landed(source_name)` is called after each source's pipeline has landed."""
     check_store_key(store_key)
     if observed_at.tzinfo is None:
         raise LoadError("observed_at must carry a time zone")
@@ -114,4 +117,6 @@ def load_observation(
 
     for source_name, source in jobs:
         _pipeline(source_name, store_key, db_path).run(source, loader_file_format="parquet")
+        if on_landed is not None:
+            on_landed(source_name)
     return report

@@ -22,3 +22,34 @@ def database_path() -> Path:
 def pipelines_dir() -> Path:
     """dlt's working state, kept beside the build file rather than in the home directory."""
     return database_path().parent / "dlt_pipelines"
+
+
+def published_path() -> Path:
+    """The file BI tools read (`LISTING_PULSE_PUBLISHED`, default `published/listing_pulse.duckdb` beside the
+    build file, i.e. data/published/listing_pulse.duckdb)."""
+    configured = os.environ.get("LISTING_PULSE_PUBLISHED")
+    if not configured:
+        return database_path().parent / "published" / "listing_pulse.duckdb"
+    path = Path(configured)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def run_log_path() -> Path:
+    """JSON lines, one per step of every `run`/`publish` (`LISTING_PULSE_RUN_LOG`, default run_log.jsonl beside
+    the build file)."""
+    configured = os.environ.get("LISTING_PULSE_RUN_LOG")
+    if not configured:
+        return database_path().parent / "run_log.jsonl"
+    path = Path(configured)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def lock_path() -> Path:
+    """The lock a `run`/`publish` holds while it writes the build file and the published file."""
+    build = database_path()
+    return build.with_name(build.name + ".lock")
+
+
+def configured_source() -> str:
+    """What `listing-pulse run` loads when `--source` is not given (`LISTING_PULSE_SOURCE`, default sample)."""
+    return os.environ.get("LISTING_PULSE_SOURCE", "sample")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -28,8 +29,14 @@ def run_dbt(args: list[str], as_of: datetime | None = None, db_path: Path | None
     return bool(invoke_dbt(args, as_of, db_path).success)
 
 
-def invoke_dbt(args: list[str], as_of: datetime | None = None, db_path: Path | None = None) -> dbtRunnerResult:
-    """Invoke one dbt command on this project against `db_path`; dbt's result, node by node."""
+def invoke_dbt(
+    args: list[str],
+    as_of: datetime | None = None,
+    db_path: Path | None = None,
+    callbacks: list[Callable[[Any], None]] | None = None,
+) -> dbtRunnerResult:
+    """Invoke one dbt command on this project against `db_path`; dbt's result, node by node.
+    `callbacks` receive each of dbt's event messages as it happens."""
     from dbt.cli.main import dbtRunner
 
     os.environ["LISTING_PULSE_DB"] = str(db_path or settings.database_path())
@@ -37,7 +44,7 @@ def invoke_dbt(args: list[str], as_of: datetime | None = None, db_path: Path | N
     if as_of is not None:
         command += ["--vars", json.dumps({"as_of": utc_wall_clock(as_of)})]
     try:
-        return dbtRunner().invoke(command)
+        return dbtRunner(callbacks=callbacks or []).invoke(command)
     finally:
         release_build_file()
 

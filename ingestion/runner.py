@@ -1,0 +1,229 @@
+"""`listing-pulse run` and `publish`: load, freshness, build, publish under one lock, with a JSON-lines run log.
+
+The one command a scheduler calls. A step that fails stops the run and leaves the published file as it
+was; the exit code says which step failed (ExitCode). A lock file (`fcntl.flock`, released by the kernel
+when its holder dies, even by SIGKILL) keeps two runs from writing at once; a run removes the temp files a
+killed run left before it writes anything.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from ingestion import settings
+from ingestion.pipeline import LoadReport
+from ingestion.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
+from ingestion.warehouse import invoke_dbt
+
+# Fault injection for the tests that kill a run at a known point: set to `load:aliexpress` (after the
+# AliExpress source landed, before BigCommerce) or `build:<model name>` (once dbt finished that model).
+PAUSE_AT_ENV = "LISTING_PULSE_PAUSE_AT"
+
+
+class ExitCode(IntEnum):
+    """What `listing-pulse run` and `publish` exit with (README: Serving BI tools and scheduling)."""
+
+    PUBLISHED = 0
+    PUBLISHED_WITH_WARNINGS = 10
+    LOAD_FAILED = 20
+    BUILD_FAILED = 30
+    PUBLISH_FAILED = 40
+    LOCKED = 50
+
+
+class RunLog:
+    """Appends one JSON object per line; each line is a single write to an O_APPEND file."""
+
+    def __init__(self, path: Path, command: str) -> None:
+        self.path = path
+        self.run_id = uuid.uuid4().hex[:12]
+        self.command = command
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(self, step: str, outcome: str, **fields: Any) -> None:
+        record = {"run_id": self.run_id, "pid": os.getpid(), "command": self.command, "step": step,
+                  "outcome": outcome, **fields}
+        line = (json.dumps(record, default=str) + "\n").encode()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+
+    @contextmanager
+    def step(self, step: str) -> Iterator[dict[str, Any]]:
+        """Times a step and logs it once it ends; the body fills `rows` and `detail`, or sets `outcome`."""
+        record: dict[str, Any] = {"outcome": "ok"}
+        started = datetime.now(timezone.utc)
+        clock = time.monotonic()
+        self.write(step, "started", started_at=started)
+        try:
+            yield record
+        except BaseException as exc:
+            record["outcome"] = "failed"
+            record.setdefault("detail", [f"{type(exc).__name__}: {exc}"])
+            raise
+        finally:
+            outcome = record.pop("outcome")
+            self.write(step, outcome, started_at=started, finished_at=datetime.now(timezone.utc),
+                       duration_s=round(time.monotonic() - clock, 3), **record)
+
+
+class Locked(Exception):
+    """Another run holds the lock."""
+
+
+@contextmanager
+def run_lock(path: Path, wait_seconds: float) -> Iterator[None]:
+    """Hold an exclusive `flock` on `path`, waiting up to `wait_seconds` for another holder to finish.
+    The kernel releases it when this process exits or is killed, so a lock is never stale."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Locked(
+                        f"another listing-pulse run holds {path}; it is still writing. Try again later, "
+                        "or pass --wait SECONDS to queue behind it."
+                    ) from None
+                time.sleep(0.2)  # flock has no timeout of its own
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def pause_point(name: str, log: RunLog) -> None:
+    """When PAUSE_AT_ENV names this point, log it and block until the process is killed (tests only)."""
+    if os.environ.get(PAUSE_AT_ENV) == name:
+        log.write(name, "paused")
+        threading.Event().wait()
+
+
+@dataclass
+class Paths:
+    build: Path
+    published: Path
+    lock: Path
+    run_log: Path
+
+    @classmethod
+    def configured(cls) -> Paths:
+        return cls(settings.database_path(), settings.published_path(), settings.lock_path(), settings.run_log_path())
+
+
+Loader = Callable[[Callable[[str], None]], list[LoadReport]]
+
+
+def run(
+    command: str,
+    as_of: datetime,
+    loader: Loader | None = None,
+    wait_seconds: float = 0,
+    paths: Paths | None = None,
+    say: Callable[[str], None] = print,
+) -> ExitCode:
+    """Load (when `loader` is given), check freshness, build at `as_of`, publish; log each step.
+    `loader` lands the data and calls its argument with each source's name once that source landed."""
+    paths = paths or Paths.configured()
+    log = RunLog(paths.run_log, command)
+    started = time.monotonic()
+    try:
+        with run_lock(paths.lock, wait_seconds):
+            code = _steps(log, paths, as_of, loader, say)
+    except Locked as exc:
+        _complain(str(exc))
+        code = ExitCode.LOCKED
+    log.write("run", "finished", exit_code=int(code), exit_name=code.name.lower(),
+              duration_s=round(time.monotonic() - started, 3), finished_at=datetime.now(timezone.utc))
+    return code
+
+
+def _steps(log: RunLog, paths: Paths, as_of: datetime, loader: Loader | None, say: Callable[[str], None]) -> ExitCode:
+    stale = remove_stale_temp_files(paths.published)
+    if stale:
+        say(f"removed {len(stale)} temp file(s) an interrupted run left: {', '.join(p.name for p in stale)}")
+
+    if loader is not None:
+        try:
+            with log.step("load") as record:
+                reports = loader(lambda source: pause_point(f"load:{source}", log))
+                rows: dict[str, int] = {}
+                for report in reports:
+                    for name, count in report.row_counts.items():
+                        key = f"{report.store_key}.{name}"
+                        rows[key] = rows.get(key, 0) + count
+                record["rows"] = rows
+                record["quarantined"] = sum(len(r.quarantined) for r in reports)
+        except Exception as exc:  # any failure to land: the build and the published file stay as they were
+            _complain(f"load failed: {exc}. Nothing was built or published; the published file is unchanged.")
+            return ExitCode.LOAD_FAILED
+
+    with log.step("freshness") as record:
+        freshness = dbt_outcome(invoke_dbt(["source", "freshness"], db_path=paths.build))
+        # Stale or missing sources are about the merchant's data: they warn and still publish (DESIGN §5).
+        record.update(outcome="warn" if freshness.errors or freshness.warnings else "ok",
+                      rows=freshness.counts, detail=freshness.errors + freshness.warnings)
+    for line in freshness.errors + freshness.warnings:
+        say(f"freshness warning: {line}")
+
+    try:
+        with log.step("build") as record:
+            result = invoke_dbt(["build"], as_of=as_of, db_path=paths.build, callbacks=[_pause_in_build(log)])
+            build = dbt_outcome(result)
+            record.update(outcome="failed" if build.failed else "warn" if build.warnings else "ok",
+                          rows=build.counts, detail=build.errors or build.warnings, as_of=as_of)
+    except Exception as exc:  # dbt itself broke (not a test): same promise, nothing published
+        build = DbtOutcome(errors=[f"dbt: {type(exc).__name__}: {exc}"])
+    if build.failed:
+        _complain("dbt build failed; nothing was published (the published file is unchanged). Failing:")
+        for line in build.errors:
+            _complain(f"  {line}")
+        return ExitCode.BUILD_FAILED
+    for line in build.warnings:
+        say(f"build warning: {line}")
+
+    try:
+        with log.step("publish") as record:
+            rows = publish(paths.build, paths.published)
+            record.update(rows=rows, path=paths.published)
+    except PublishError as exc:
+        _complain(str(exc))
+        return ExitCode.PUBLISH_FAILED
+    say(f"published {len(rows)} mart(s) to {paths.published} as of {as_of.isoformat()}")
+    return ExitCode.PUBLISHED_WITH_WARNINGS if _warned(freshness, build) else ExitCode.PUBLISHED
+
+
+def _warned(*outcomes: DbtOutcome) -> bool:
+    return any(outcome.errors or outcome.warnings for outcome in outcomes)
+
+
+def _pause_in_build(log: RunLog) -> Callable[[Any], None]:
+    def on_event(message: Any) -> None:
+        if message.info.name == "NodeFinished":
+            pause_point(f"build:{message.data.node_info.node_name}", log)
+
+    return on_event
+
+
+def _complain(line: str) -> None:
+    print(f"listing-pulse: {line}", file=sys.stderr, flush=True)
