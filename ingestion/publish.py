@@ -9,6 +9,7 @@ previous version or the new one, never a lock or half a build.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,9 +107,10 @@ def remove_stale_temp_files(published: Path) -> list[Path]:
     return stale
 
 
-def publish(build: Path, published: Path) -> dict[str, int]:
+def publish(build: Path, published: Path, before_replace: Callable[[], None] | None = None) -> dict[str, int]:
     """Copy every table of the build file's `marts` schema into a new file at `published`, atomically.
-    Returns the rows copied per table. On any failure the previous published file is left as it was."""
+    Returns the rows copied per table. On any failure the previous published file is left as it was.
+    `before_replace` is called once the new file is on disk, just before it replaces the published one."""
     if not build.exists():
         raise PublishError(f"no build file at {build}: run `listing-pulse run` (or load and build) first")
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -118,6 +120,8 @@ def publish(build: Path, published: Path) -> dict[str, int]:
     try:
         rows = _write(build, temp)
         _fsync(temp)
+        if before_replace is not None:
+            before_replace()
         os.replace(temp, published)
         _fsync(published.parent)
     except (duckdb.Error, OSError) as exc:

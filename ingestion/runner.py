@@ -29,7 +29,8 @@ from ingestion.publish import DbtOutcome, PublishError, dbt_outcome, publish, re
 from ingestion.warehouse import invoke_dbt
 
 # Fault injection for the tests that kill a run at a known point: set to `load:aliexpress` (after the
-# AliExpress source landed, before BigCommerce) or `build:<model name>` (once dbt finished that model).
+# AliExpress source landed, before BigCommerce), `build:<model name>` (once dbt finished that model) or
+# `publish:written` (the new file is on disk, not yet renamed over the published one).
 PAUSE_AT_ENV = "LISTING_PULSE_PAUSE_AT"
 
 
@@ -179,7 +180,8 @@ def _steps(log: RunLog, paths: Paths, as_of: datetime, loader: Loader | None, sa
             return ExitCode.LOAD_FAILED
 
     with log.step("freshness") as record:
-        freshness = dbt_outcome(invoke_dbt(["source", "freshness"], db_path=paths.build))
+        # The same vars as the build, so that dbt parses the project once per run, not twice.
+        freshness = dbt_outcome(invoke_dbt(["source", "freshness"], as_of=as_of, db_path=paths.build))
         # Stale or missing sources are about the merchant's data: they warn and still publish (DESIGN §5).
         record.update(outcome="warn" if freshness.errors or freshness.warnings else "ok",
                       rows=freshness.counts, detail=freshness.errors + freshness.warnings)
@@ -204,7 +206,7 @@ def _steps(log: RunLog, paths: Paths, as_of: datetime, loader: Loader | None, sa
 
     try:
         with log.step("publish") as record:
-            rows = publish(paths.build, paths.published)
+            rows = publish(paths.build, paths.published, lambda: pause_point("publish:written", log))
             record.update(rows=rows, path=paths.published)
     except PublishError as exc:
         _complain(str(exc))

@@ -1,0 +1,202 @@
+"""Write, audit, publish (issue 5): BI readers see the last fully tested warehouse, never a lock or half a build."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+import sqlalchemy
+
+from ingestion.publish import publish
+from ingestion.runner import ExitCode, run_lock
+from ingestion.settings import PROJECT_ROOT
+
+from .conftest import (
+    BUILD_FAILED,
+    EXPECTED_CARDS,
+    LOCKED,
+    OBSERVED,
+    PUBLISHED_WITH_WARNINGS,
+    STORE,
+    WAIT,
+    DataDir,
+    ThreeRuns,
+    cli,
+    kill_when_paused,
+    mart_contents,
+    run_args,
+    run_cli,
+)
+
+
+def wall_clock(version: int) -> str:
+    return OBSERVED[version].strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_exit_codes_are_the_documented_ones() -> None:
+    assert {code.name: int(code) for code in ExitCode} == {
+        "PUBLISHED": 0, "PUBLISHED_WITH_WARNINGS": PUBLISHED_WITH_WARNINGS, "LOAD_FAILED": 20,
+        "BUILD_FAILED": BUILD_FAILED, "PUBLISH_FAILED": 40, "LOCKED": LOCKED,
+    }
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    for code in ExitCode:
+        assert f"| {int(code)} |" in readme, f"README does not document exit code {int(code)}"
+
+
+def test_reader_sees_each_version_in_turn_and_never_a_lock_or_half_a_build(three_runs: ThreeRuns) -> None:
+    for result in three_runs.results:
+        assert result.returncode == PUBLISHED_WITH_WARNINGS, result.stderr[-3000:]
+        assert "lock" not in result.stderr.lower()
+    reader = three_runs.reader
+    assert reader["error_count"] == 0, reader["errors"]
+    assert reader["inconsistent_count"] == 0, reader["inconsistent"]
+    assert reader["versions"] == [
+        {"as_of": wall_clock(version), "cards": EXPECTED_CARDS[version]} for version in range(3)
+    ]
+    assert reader["reads"] >= 3
+
+
+def test_each_run_logs_its_steps_as_json_lines(three_runs: ThreeRuns) -> None:
+    finished = [r for r in three_runs.data.log_records() if r["outcome"] != "started"]
+    runs = [r for r in finished if r["step"] == "run"]
+    assert [(r["exit_code"], r["exit_name"]) for r in runs] == [(10, "published_with_warnings")] * 3
+    first = [r for r in finished if r["run_id"] == runs[0]["run_id"]]
+    assert [(r["step"], r["outcome"]) for r in first] == [
+        ("load", "ok"), ("freshness", "warn"), ("build", "ok"), ("publish", "ok"), ("run", "finished")]
+    load, publish_step = first[0], first[3]
+    assert load["rows"]["backlog.aliexpress.listings"] == 201
+    assert load["rows"]["backlog.bigcommerce.variants"] == load["rows"]["backlog.aliexpress.listing_skus"]
+    assert publish_step["rows"]["aex_total_listings"] == 201
+    assert publish_step["rows"]["kpi_cards"] == 9
+    assert all(r["duration_s"] >= 0 and r["finished_at"] >= r["started_at"] for r in first[:4])
+
+
+def test_published_file_has_only_marts_in_bi_types(three_runs: ThreeRuns) -> None:
+    with duckdb.connect(str(three_runs.snapshots[2]), read_only=True) as con:
+        schemas = {s for (s,) in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+        types = {t for (t,) in con.execute(
+            "select distinct data_type from duckdb_columns() where not internal").fetchall()}
+    with duckdb.connect(str(three_runs.data.build), read_only=True) as con:
+        build_types = {t for (t,) in con.execute(
+            "select distinct data_type from duckdb_columns() where schema_name = 'marts'").fetchall()}
+    assert schemas == {"marts"}
+    assert "HUGEINT" in build_types  # sum() of integers in the build file ...
+    assert not any(t.endswith("]") or t.startswith(("STRUCT", "MAP", "UNION")) or "HUGEINT" in t for t in types), types
+
+
+def test_publish_casts_hugeint_and_nested_columns(tmp_path: Path) -> None:
+    build, published = tmp_path / "build.duckdb", tmp_path / "published" / "p.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.t as select sum(x) as total, [1, 2] as ids, {'a': 1} as pair "
+                    "from (values (1), (2)) v(x)")
+        con.execute("create schema staging")
+        con.execute("create table staging.not_published as select 1 as x")
+    assert publish(build, published) == {"t": 1}
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select column_name, data_type from duckdb_columns() order by column_index").fetchall() == [
+            ("total", "BIGINT"), ("ids", "VARCHAR"), ("pair", "VARCHAR")]
+        assert con.execute("select * from marts.t").fetchall() == [(3, "[1,2]", '{"a":1}')]
+        assert con.execute("select count(*) from duckdb_tables() where schema_name = 'staging'").fetchone() == (0,)
+    assert sorted(p.name for p in published.parent.iterdir()) == ["p.duckdb"]  # no temp file or WAL left
+
+
+def test_a_duckdb_1x_client_opens_the_published_file(three_runs: ThreeRuns) -> None:
+    python = PROJECT_ROOT / ".venv-duckdb14" / "bin" / "python"
+    assert python.exists(), "the DuckDB 1.4 client venv is missing: run `make install`"
+    script = (
+        "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
+        "print(duckdb.__version__); "
+        "print(con.execute(\"select card_key, value, as_of, data_as_of from marts.kpi_cards "
+        "where store_key = 'backlog' and card_key = 'aex_rejected_auditing_listings'\").fetchall())"
+    )
+    result = subprocess.run([str(python), "-c", script, str(three_runs.snapshots[1])],
+                            capture_output=True, text=True, timeout=WAIT)
+    assert result.returncode == 0, result.stderr
+    version, row = result.stdout.splitlines()
+    assert version.startswith("1.4.")
+    assert row.startswith("[('aex_rejected_auditing_listings', Decimal('5.000000'), datetime.datetime(2026, 3, 9, 9, 0)")
+
+
+def test_sqlalchemy_reads_kpi_cards_read_only(three_runs: ThreeRuns) -> None:
+    url = f"duckdb:///{three_runs.snapshots[2]}?access_mode=read_only"
+    assert url.startswith("duckdb:////")  # an absolute path: four slashes
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as con:
+            rows = con.execute(sqlalchemy.text(
+                "select card_key, value from marts.kpi_cards where store_key = :store order by card_key"),
+                {"store": STORE}).all()
+            with pytest.raises(sqlalchemy.exc.DBAPIError, match="read-only"):
+                con.execute(sqlalchemy.text("create table marts.scratch (x int)"))
+        assert {key: int(value) for key, value in rows if key in EXPECTED_CARDS[2]} == EXPECTED_CARDS[2]
+        assert len(rows) == 9
+    finally:
+        engine.dispose()
+
+
+def test_cards_and_sql_read_the_published_file(three_runs: ThreeRuns) -> None:
+    data = three_runs.data
+    cards = run_cli(cli("cards"), data)
+    assert cards.returncode == 0, cards.stderr
+    assert "nothing published" not in cards.stderr
+    assert "backlog     aex_total_listings" in cards.stdout.replace("  ", "  ")
+    sql = run_cli(cli("sql", "select count(*) as n from marts.aex_total_listings"), data)
+    assert (sql.returncode, sql.stdout.split()) == (0, ["n", "-", "200"])
+    unknown = run_cli(cli("sql", "select * from raw_aliexpress.listings"), data)  # not published
+    assert unknown.returncode == 2 and "raw_aliexpress" in unknown.stderr
+
+
+def test_a_failing_error_severity_test_publishes_nothing(three_runs: ThreeRuns, tmp_path: Path) -> None:
+    data = DataDir(tmp_path)
+    shutil.copyfile(three_runs.data.build, data.build)
+    data.published.parent.mkdir()
+    shutil.copyfile(three_runs.data.published, data.published)
+    before = hashlib.sha256(data.published.read_bytes()).hexdigest()
+    with duckdb.connect(str(data.build)) as con:  # one SKU delivered twice: two rows for one SKU in the join
+        con.execute(
+            "insert into raw_aliexpress.listing_skus select * from raw_aliexpress.listing_skus "
+            "where store_key = ? and _dlt_valid_to is null order by product_id, id limit 1", [STORE])
+    result = run_cli(cli("publish", "--as-of", OBSERVED[2].isoformat()), data)
+    assert result.returncode == BUILD_FAILED, result.stderr[-3000:]
+    assert "nothing was published" in result.stderr
+    assert "unique_combination_fct_aliexpress_skus_vs_bigcommerce_store_key__product_id__sku_id (fail: 1 row(s))" in result.stderr
+    assert hashlib.sha256(data.published.read_bytes()).hexdigest() == before
+    assert [r["exit_code"] for r in data.log_records() if r["step"] == "run"] == [BUILD_FAILED]
+
+
+def test_a_second_run_exits_clearly_while_the_first_holds_the_lock(three_runs: ThreeRuns, tmp_path: Path) -> None:
+    data = DataDir(tmp_path)
+    with run_lock(data.root / "listing_pulse.duckdb.lock", wait_seconds=0):
+        result = run_cli(cli("publish", "--wait", "0.5"), data)
+    assert result.returncode == LOCKED
+    assert "another listing-pulse run holds" in result.stderr and "--wait" in result.stderr
+    assert not data.build.exists() and not data.published.exists()
+
+
+def test_killed_runs_leave_no_stale_lock_or_temp_file_and_a_rerun_recovers(three_runs: ThreeRuns, tmp_path: Path) -> None:
+    data, command = DataDir(tmp_path), run_args(three_runs.drops, 0)
+
+    # Killed mid-load: AliExpress landed, BigCommerce not.
+    kill_when_paused(command, data, "load:aliexpress")
+    with duckdb.connect(str(data.build), read_only=True) as con:
+        schemas = {s for (s,) in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+    assert "raw_aliexpress" in schemas and "raw_bigcommerce" not in schemas
+
+    # Killed mid-build: once dbt finished the AliExpress-vs-BC join, before the cards.
+    records = kill_when_paused(command, data, "build:fct_aliexpress_skus_vs_bigcommerce")
+    assert [r["step"] for r in records if r["outcome"] == "ok"] == ["load"]
+    # Killed mid-publish: the new file written, not yet renamed.
+    kill_when_paused(command, data, "publish:written")
+    temp_files = [p.name for p in data.published.parent.iterdir()]
+    assert len(temp_files) == 1 and temp_files[0].startswith(".listing_pulse.duckdb.") and not data.published.exists()
+
+    rerun = run_cli(command, data)
+    assert rerun.returncode == PUBLISHED_WITH_WARNINGS, rerun.stderr[-3000:]
+    assert "removed 1 temp file(s) an interrupted run left" in rerun.stdout
+    assert [p.name for p in data.published.parent.iterdir()] == ["listing_pulse.duckdb"]
+    assert mart_contents(data.published) == mart_contents(three_runs.snapshots[0])
