@@ -179,9 +179,18 @@ def _steps(log: RunLog, paths: Paths, as_of: datetime, loader: Loader | None, sa
             _complain(f"load failed: {exc}. Nothing was built or published; the published file is unchanged.")
             return ExitCode.LOAD_FAILED
 
+    # Parse once, without vars: a new `as_of` every run would otherwise make dbt parse the whole project
+    # again (vars invalidate its partial parsing); freshness and build reuse the manifest with their vars.
+    with log.step("parse") as record:
+        parsed = invoke_dbt(["parse"], db_path=paths.build)
+        record["outcome"] = "ok" if parsed.success else "failed"
+    if not parsed.success:
+        _complain(f"dbt could not parse the project ({parsed.exception or 'see above'}); nothing was published.")
+        return ExitCode.BUILD_FAILED
+    manifest = parsed.result
+
     with log.step("freshness") as record:
-        # The same vars as the build, so that dbt parses the project once per run, not twice.
-        freshness = dbt_outcome(invoke_dbt(["source", "freshness"], as_of=as_of, db_path=paths.build))
+        freshness = dbt_outcome(invoke_dbt(["source", "freshness"], as_of=as_of, db_path=paths.build, manifest=manifest))
         # Stale or missing sources are about the merchant's data: they warn and still publish (DESIGN §5).
         record.update(outcome="warn" if freshness.errors or freshness.warnings else "ok",
                       rows=freshness.counts, detail=freshness.errors + freshness.warnings)
@@ -190,7 +199,8 @@ def _steps(log: RunLog, paths: Paths, as_of: datetime, loader: Loader | None, sa
 
     try:
         with log.step("build") as record:
-            result = invoke_dbt(["build"], as_of=as_of, db_path=paths.build, callbacks=[_pause_in_build(log)])
+            result = invoke_dbt(["build"], as_of=as_of, db_path=paths.build, manifest=manifest,
+                                callbacks=[_pause_in_build(log)])
             build = dbt_outcome(result)
             record.update(outcome="failed" if build.failed else "warn" if build.warnings else "ok",
                           rows=build.counts, detail=build.errors or build.warnings, as_of=as_of)

@@ -34,9 +34,11 @@ def invoke_dbt(
     as_of: datetime | None = None,
     db_path: Path | None = None,
     callbacks: list[Callable[[Any], None]] | None = None,
+    manifest: Any | None = None,
 ) -> dbtRunnerResult:
     """Invoke one dbt command on this project against `db_path`; dbt's result, node by node.
-    `callbacks` receive each of dbt's event messages as it happens."""
+    `callbacks` receive each of dbt's event messages as it happens; `manifest` (from `dbt parse`) spares
+    dbt parsing the project again."""
     from dbt.cli.main import dbtRunner
 
     os.environ["LISTING_PULSE_DB"] = str(db_path or settings.database_path())
@@ -44,7 +46,7 @@ def invoke_dbt(
     if as_of is not None:
         command += ["--vars", json.dumps({"as_of": utc_wall_clock(as_of)})]
     try:
-        return dbtRunner(callbacks=callbacks or []).invoke(command)
+        return dbtRunner(manifest=manifest, callbacks=callbacks or []).invoke(command)
     finally:
         release_build_file()
 

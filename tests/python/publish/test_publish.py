@@ -66,13 +66,13 @@ def test_each_run_logs_its_steps_as_json_lines(three_runs: ThreeRuns) -> None:
     assert [(r["exit_code"], r["exit_name"]) for r in runs] == [(10, "published_with_warnings")] * 3
     first = [r for r in finished if r["run_id"] == runs[0]["run_id"]]
     assert [(r["step"], r["outcome"]) for r in first] == [
-        ("load", "ok"), ("freshness", "warn"), ("build", "ok"), ("publish", "ok"), ("run", "finished")]
-    load, publish_step = first[0], first[3]
+        ("load", "ok"), ("parse", "ok"), ("freshness", "warn"), ("build", "ok"), ("publish", "ok"), ("run", "finished")]
+    load, publish_step = first[0], first[4]
     assert load["rows"]["backlog.aliexpress.listings"] == 201
     assert load["rows"]["backlog.bigcommerce.variants"] == load["rows"]["backlog.aliexpress.listing_skus"]
     assert publish_step["rows"]["aex_total_listings"] == 201
     assert publish_step["rows"]["kpi_cards"] == 9
-    assert all(r["duration_s"] >= 0 and r["finished_at"] >= r["started_at"] for r in first[:4])
+    assert all(r["duration_s"] >= 0 and r["finished_at"] >= r["started_at"] for r in first[:5])
 
 
 def test_published_file_has_only_marts_in_bi_types(three_runs: ThreeRuns) -> None:
@@ -192,7 +192,7 @@ def test_killed_runs_leave_no_stale_lock_or_temp_file_and_a_rerun_recovers(three
 
     # Killed mid-build: once dbt finished the AliExpress-vs-BC join, before the cards.
     records = kill_when_paused(command, data, "build:fct_aliexpress_skus_vs_bigcommerce")
-    assert [r["step"] for r in records if r["outcome"] == "ok"] == ["load"]
+    assert [r["step"] for r in records if r["outcome"] == "ok"] == ["load", "parse"]
     # Killed mid-publish: the new file written, not yet renamed.
     kill_when_paused(command, data, "publish:written")
     temp_files = [p.name for p in data.published.parent.iterdir()]
