@@ -11,7 +11,7 @@ import duckdb
 import pytest
 import sqlalchemy
 
-from ingestion.publish import publish
+from ingestion.publish import PublishError, publish
 from ingestion.runner import ExitCode, run_lock
 from ingestion.settings import PROJECT_ROOT
 
@@ -104,6 +104,32 @@ def test_publish_casts_hugeint_and_nested_columns(tmp_path: Path) -> None:
         assert con.execute("select * from marts.t").fetchall() == [(3, "[1,2]", '{"a":1}')]
         assert con.execute("select count(*) from duckdb_tables() where schema_name = 'staging'").fetchone() == (0,)
     assert sorted(p.name for p in published.parent.iterdir()) == ["p.duckdb"]  # no temp file or WAL left
+
+
+def test_a_publish_that_cannot_replace_the_file_leaves_no_temp_file(tmp_path: Path) -> None:
+    build, published = tmp_path / "build.duckdb", tmp_path / "published" / "listing_pulse.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.t as select 1 as x")
+    (published / "in_the_way").mkdir(parents=True)  # a non-empty directory where the file should go
+    with pytest.raises(PublishError, match="the previous published file is unchanged"):
+        publish(build, published)
+    assert sorted(p.name for p in published.parent.iterdir()) == ["listing_pulse.duckdb"]
+    assert published.is_dir()
+
+
+def test_a_failed_load_builds_and_publishes_nothing(three_runs: ThreeRuns, tmp_path: Path) -> None:
+    data = DataDir(tmp_path)
+    data.published.parent.mkdir()
+    shutil.copyfile(three_runs.snapshots[0], data.published)
+    before = hashlib.sha256(data.published.read_bytes()).hexdigest()
+    result = run_cli(cli("run", "--source", "files", "--path", str(tmp_path / "no_such_drop")), data)
+    assert result.returncode == 20
+    assert "load failed: --source files needs --path DIR" in result.stderr
+    assert hashlib.sha256(data.published.read_bytes()).hexdigest() == before
+    assert not data.build.exists()
+    assert [(r["step"], r["outcome"]) for r in data.log_records()] == [
+        ("load", "started"), ("load", "failed"), ("run", "finished")]
 
 
 def test_a_duckdb_1x_client_opens_the_published_file(three_runs: ThreeRuns) -> None:
