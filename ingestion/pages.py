@@ -46,6 +46,12 @@ class QuarantinedRecord:
     reason: str
     payload: str | None
 
+    @classmethod
+    def of(cls, resource: str, page: Page, reason: str, record: Any = None) -> QuarantinedRecord:
+        """`record` (one item of the page) or, when None, the whole page, with the reason."""
+        payload = payload_of(page) if record is None else as_text(record)
+        return cls(resource=resource, origin=page.origin, line=page.line, reason=reason, payload=payload)
+
     def as_row(self, store_key: str, observed_at: datetime) -> dict[str, Any]:
         return {
             "store_key": store_key,
