@@ -72,8 +72,10 @@ def as_text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)  # what json.dumps writes for a finite float, without its overhead
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
