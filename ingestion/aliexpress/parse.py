@@ -7,17 +7,19 @@ cannot be parsed or lack their key are quarantined.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ingestion.pages import Page, QuarantinedRecord, as_text, payload_of, text_row
+from ingestion.pages import Page, QuarantinedRecord, as_text, text_row
 
 PRODUCT_STATUS_TYPES = ("onSelling", "offline", "auditing", "editingRequired")
 LISTING_KEY = ("store_key", "product_id")
 SKU_KEY = ("store_key", "product_id", "id")
 DETAIL_KEY = ("store_key", "product_id")
+ATTRIBUTE_KEY = ("store_key", "product_id")
 AUDIT_EVENT_KEY = ("store_key", "event_id")
 SKU_CONTAINER = "aeop_ae_product_s_k_us"
+ATTRIBUTE_CONTAINER = "aeop_ae_product_propertys"
 # The fields staging reads: every raw table has these columns even when a load carries none of them.
 LISTING_COLUMNS = (
     "product_status_type", "ws_display", "subject", "gmt_create", "gmt_modified", "ws_offline_date",
@@ -25,6 +27,7 @@ LISTING_COLUMNS = (
 )
 SKU_COLUMNS = ("sku_code", "ipm_sku_stock", "sku_stock", "sku_price")
 DETAIL_COLUMNS = ("category_id", "product_status_type", "gmt_modified", "aeop_ae_product_propertys")
+ATTRIBUTE_COLUMNS = ("attr_name_id", "attr_name", "attr_value_id", "attr_value")
 AUDIT_EVENT_COLUMNS = ("product_id", "status", "time_stamp", "reason_code", "reason_message")
 
 
@@ -33,8 +36,13 @@ class ParsedAliExpress:
     listings: list[dict[str, Any]] = field(default_factory=list)
     listing_skus: list[dict[str, Any]] = field(default_factory=list)
     listing_details: list[dict[str, Any]] = field(default_factory=list)
+    listing_attributes: list[dict[str, Any]] = field(default_factory=list)
     audit_events: list[dict[str, Any]] = field(default_factory=list)
     quarantine: list[QuarantinedRecord] = field(default_factory=list)
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows parsed per raw table."""
+        return {item.name: len(getattr(self, item.name)) for item in fields(self) if item.name != "quarantine"}
 
 
 def unwrap(body: Any) -> Any:
@@ -80,27 +88,16 @@ def product_list_items(body: Any) -> list[Any] | None:
     return _items(result.get("aeop_a_e_product_display_d_t_o_list"), "item_display_dto")
 
 
-def _quarantine(parsed: ParsedAliExpress, resource: str, page: Page, reason: str, payload: Any = None) -> None:
-    parsed.quarantine.append(
-        QuarantinedRecord(
-            resource=resource,
-            origin=page.origin,
-            line=page.line,
-            reason=reason,
-            payload=payload_of(page) if payload is None else as_text(payload),
-        )
-    )
-
 
 def _result(parsed: ParsedAliExpress, resource: str, page: Page) -> dict[str, Any] | None:
     if page.error:
-        _quarantine(parsed, resource, page, page.error)
+        parsed.quarantine.append(QuarantinedRecord.of(resource, page, page.error))
         return None
     error = api_error(page.body)
     body = unwrap(page.body)
     result = body.get("result") if isinstance(body, dict) else None
     if error or not isinstance(result, dict):
-        _quarantine(parsed, resource, page, error or "response has no `result` object")
+        parsed.quarantine.append(QuarantinedRecord.of(resource, page, error or "response has no `result` object"))
         return None
     return result
 
@@ -112,11 +109,11 @@ def parse_product_list(parsed: ParsedAliExpress, store_key: str, status_type: st
         return
     items = _items(result.get("aeop_a_e_product_display_d_t_o_list"), "item_display_dto")
     if items is None:
-        _quarantine(parsed, "listings", page, "result has no `aeop_a_e_product_display_d_t_o_list`")
+        parsed.quarantine.append(QuarantinedRecord.of("listings", page, "result has no `aeop_a_e_product_display_d_t_o_list`"))
         return
     for index, item in enumerate(items):
         if not isinstance(item, dict) or item.get("product_id") in (None, ""):
-            _quarantine(parsed, "listings", _at(page, index), "listing without product_id", item)
+            parsed.quarantine.append(QuarantinedRecord.of("listings", _at(page, index), "listing without product_id", item))
             continue
         row = {"store_key": store_key, **text_row(item), "product_status_type": status_type}
         parsed.listings.append(row)
@@ -129,15 +126,19 @@ def parse_product_info(parsed: ParsedAliExpress, store_key: str, page: Page) -> 
         return
     product_id = as_text(result.get("product_id"))
     if not product_id:
-        _quarantine(parsed, "listing_skus", page, "product info without product_id")
+        parsed.quarantine.append(QuarantinedRecord.of("listing_skus", page, "product info without product_id"))
         return
     parsed.listing_details.append(
         {"store_key": store_key, **text_row(result, skip=frozenset({SKU_CONTAINER}))}
     )
+    # One row per attribute as well, so that SQL needs no engine-specific JSON functions to read them.
+    for attribute in _items(result.get(ATTRIBUTE_CONTAINER), "global_aeop_ae_product_property") or []:
+        if isinstance(attribute, dict):
+            parsed.listing_attributes.append({"store_key": store_key, "product_id": product_id, **text_row(attribute)})
     skus = _items(result.get(SKU_CONTAINER), "global_aeop_ae_product_sku") or []
     for index, sku in enumerate(skus):
         if not isinstance(sku, dict) or sku.get("id") in (None, ""):
-            _quarantine(parsed, "listing_skus", _at(page, index), "SKU without id", sku)
+            parsed.quarantine.append(QuarantinedRecord.of("listing_skus", _at(page, index), "SKU without id", sku))
             continue
         parsed.listing_skus.append({"store_key": store_key, "product_id": product_id, **text_row(sku)})
 
@@ -151,11 +152,11 @@ def audit_event_id(store_key: str, product_id: str, status: str | None, time_sta
 def parse_audit_event(parsed: ParsedAliExpress, store_key: str, page: Page) -> None:
     """One audit outcome (`findaeproductstatusbyid` + listing diagnosis), one JSONL line."""
     if page.error:
-        _quarantine(parsed, "audit_events", page, page.error)
+        parsed.quarantine.append(QuarantinedRecord.of("audit_events", page, page.error))
         return
     event = page.body
     if not isinstance(event, dict) or event.get("product_id") in (None, ""):
-        _quarantine(parsed, "audit_events", page, "audit outcome without product_id")
+        parsed.quarantine.append(QuarantinedRecord.of("audit_events", page, "audit outcome without product_id"))
         return
     row = {"store_key": store_key, **text_row(event)}
     if not row.get("event_id"):

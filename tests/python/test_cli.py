@@ -41,4 +41,4 @@ def test_cards_prints_every_card_of_every_store(warehouse: Warehouse, monkeypatc
     assert lines[0].split() == ["store_key", "card_key", "card_name", "value", "unit", "time_window", "is_alerting", "data_as_of"]
     default_oversell = next(line for line in lines if line.startswith("default") and "aex_xc_listed_but_oos_on_bc" in line)
     assert " 4 " in default_oversell
-    assert len(lines) == 2 + 3 * 9  # header, rule, three stores x nine cards
+    assert len(lines) == 2 + 3 * 10  # header, rule, three stores x ten cards

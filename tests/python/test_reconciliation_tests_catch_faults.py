@@ -69,6 +69,9 @@ FAULTS: dict[str, str] = {
         "update marts.kpi_cards set value = 0.5 where store_key = 'default' and card_key = 'aex_listing_rejection_rate'",
     "assert_aex_listing_rejection_rate_counts_the_rejected_worklist_rows":
         "update marts.kpi_cards set distinct_listings = 119 where store_key = 'default' and card_key = 'aex_listing_rejection_rate'",
+    "assert_aex_required_attribute_completeness_counts_incomplete_worklist_rows":
+        "update marts.aex_required_attribute_completeness set is_complete = true "
+        "where store_key = 'default' and product_id = '1005006000004650'",
     # a card missing for one store
     "assert_kpi_cards_cover_registry":
         "delete from marts.kpi_cards where store_key = 'sister_store' and card_key = 'aex_total_listings'",

@@ -193,7 +193,7 @@ def test_alerts_follow_the_default_profile(warehouse: Warehouse) -> None:
         warehouse.rows("select card_key, is_alerting from marts.kpi_cards where store_key = 'default'")
     )
     # value > 0 alerts for every card with a `>0` trigger (all non-zero in this store); Total, Active and
-    # the rejection rate have no trigger.
+    # the rejection rate have no trigger; completeness alerts below 1.
     assert alerting == {
         "aex_total_listings": False,
         "aex_active_listings": False,
@@ -204,6 +204,7 @@ def test_alerts_follow_the_default_profile(warehouse: Warehouse) -> None:
         "aex_oos_listings": True,
         "aex_listings_expiring_soon": True,
         "aex_xc_catalogue_drift_vs_bc": True,
+        "aex_required_attribute_completeness": True,  # < 1: 35 listings lack their brand
     }
 
 
@@ -258,3 +259,13 @@ def test_expiring_soon_counts_active_listings_ending_within_seven_days(warehouse
             expected += AS_OF < ends <= AS_OF + timedelta(days=7)
     assert expected > 0
     assert warehouse.card("default", "aex_listings_expiring_soon") == expected
+
+
+def test_required_attribute_completeness(warehouse: Warehouse) -> None:
+    # The 35 listings of the overnight spike lost their Brand Name (attr_name_id 2, required in every
+    # category by seeds/required_attributes.csv): 4,785 of 4,820 complete.
+    assert warehouse.card("default", "aex_required_attribute_completeness", "distinct_listings") == 35
+    assert round(float(warehouse.card("default", "aex_required_attribute_completeness")), 6) == round(4785 / 4820, 6)
+    # backlog_clears: the listing held for a missing brand on 03-09 had it restored by 03-11.
+    history = [float(value) for _, value in warehouse.history("backlog_clears", "aex_required_attribute_completeness")]
+    assert history == [1.0, 199 / 200, 1.0]

@@ -79,6 +79,14 @@ card_values as (
 
     union all
 
+    select store_key, 'aex_required_attribute_completeness' as card_key,
+        sum(case when is_complete then 1 else 0 end) * 1.0 / count(*) as value,
+        sum(case when is_complete then 0 else 1 end) as distinct_listings
+    from {{ ref('aex_required_attribute_completeness') }}
+    group by store_key
+
+    union all
+
     select store_key, 'aex_listing_rejection_rate' as card_key,
         sum(case when lifecycle_state = 'rejected' then 1 else 0 end) * 1.0 / count(*) as value,
         sum(case when lifecycle_state = 'rejected' then 1 else 0 end) as distinct_listings
