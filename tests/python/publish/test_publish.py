@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,7 +36,7 @@ from .conftest import (
 
 
 # kpi_cards holds one row per store and registered card; these tests load one store.
-REGISTERED_CARDS = len(list(csv.DictReader((PROJECT_ROOT / "seeds" / "kpi_card_registry.csv").open())))
+REGISTERED_CARDS = len(list(csv.DictReader(io.StringIO((PROJECT_ROOT / "seeds" / "kpi_card_registry.csv").read_text()))))
 
 
 def wall_clock(version: int) -> str:
