@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
-from ingestion import settings  # (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR first)
+from ingestion import settings  # first: sets DLT_PROJECT_DIR and DBT_PROFILES_DIR
+from ingestion.aliexpress.source import AliExpressCapture
+from ingestion.bigcommerce.source import BigCommerceCapture
+from ingestion.http import SourceError
 from ingestion.pipeline import LoadError, LoadReport, load_observation
 from ingestion.warehouse import query, run_dbt
 
@@ -24,11 +28,27 @@ def timestamp(text: str) -> datetime:
 
 
 def print_report(report: LoadReport) -> None:
-    counts = ", ".join(f"{name} {count}" for name, count in report.row_counts.items())
-    print(f"loaded store {report.store_key} observed at {report.observed_at.isoformat()}: {counts}")
+    print(f"loaded store {report.store_key} observed at {report.observed_at.isoformat()}:")
+    for name, count in report.row_counts.items():
+        print(f"  {name}: {count} row(s)")
     for record in report.quarantined:
         where = f"{record.origin}" + (f" line {record.line}" if record.line else "")
         print(f"  quarantined ({record.resource}) {where}: {record.reason}", file=sys.stderr)
+
+
+def progress(line: str) -> None:
+    print(line, flush=True)
+
+
+def print_drop(aliexpress: AliExpressCapture | None, bigcommerce: BigCommerceCapture | None) -> None:
+    """Files read per resource, as the API sweep prints pages per resource."""
+    if aliexpress is not None:
+        progress(f"aliexpress listings: {len(aliexpress.product_lists)} file(s)")
+        progress(f"aliexpress product details: {len(aliexpress.product_infos)} response(s)")
+        progress(f"aliexpress audit outcomes: {len(aliexpress.audit_events)} line(s)")
+    if bigcommerce is not None:
+        progress(f"bigcommerce catalog products: {len(bigcommerce.catalog_pages)} file(s)")
+        progress(f"bigcommerce inventory items: {len(bigcommerce.inventory_pages)} file(s)")
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -41,6 +61,15 @@ def cmd_load(args: argparse.Namespace) -> int:
             load_observation(store_key, observation.observed_at, observation.aliexpress, observation.bigcommerce)
             for observation in observations
         ]
+    elif args.source == "api":
+        from ingestion.api_sweep import sweep_store
+
+        if args.path is not None or args.observed_at is not None:
+            raise LoadError("--path and --observed-at apply to --source files; an API load is observed now")
+        store_key = args.store or "default"
+        observed_at = datetime.now(timezone.utc)
+        capture = sweep_store(store_key, settings.database_path(), progress)
+        reports = [load_observation(store_key, observed_at, capture.aliexpress, capture.bigcommerce)]
     else:
         from ingestion.aliexpress.files import read_drop as read_aliexpress
         from ingestion.bigcommerce.files import read_drop as read_bigcommerce
@@ -50,13 +79,18 @@ def cmd_load(args: argparse.Namespace) -> int:
         aliexpress, bigcommerce = read_aliexpress(args.path), read_bigcommerce(args.path)
         if aliexpress is None and bigcommerce is None:
             raise LoadError(f"{args.path} holds neither an aliexpress/ nor a bigcommerce/ folder")
+        print_drop(aliexpress, bigcommerce)
         observed_at = args.observed_at or datetime.now(timezone.utc)
         reports = [load_observation(args.store or "default", observed_at, aliexpress, bigcommerce)]
     for report in reports:
         print_report(report)
     quarantined = sum(len(report.quarantined) for report in reports)
     if quarantined and not args.allow_quarantine:
-        print(f"{quarantined} record(s) quarantined (see raw_*.quarantine); the rest landed.", file=sys.stderr)
+        print(
+            f"{quarantined} record(s) quarantined (see raw_*.quarantine); the rest landed. "
+            "Exit 3; pass --allow-quarantine to exit 0.",
+            file=sys.stderr,
+        )
         return 3
     return 0
 
@@ -100,8 +134,17 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def display(value: object) -> str:
+    """A cell as people read it: no trailing decimal zeros on whole numbers, 4 places otherwise."""
+    if value is None:
+        return ""
+    if isinstance(value, (Decimal, float)):
+        return f"{value:.0f}" if value == int(value) else f"{value:.4f}"
+    return str(value)
+
+
 def format_table(columns: list[str], rows: list[tuple]) -> str:
-    cells = [columns] + [["" if value is None else str(value) for value in row] for row in rows]
+    cells = [columns] + [[display(value) for value in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     lines = ["  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * width for width in widths))
@@ -113,14 +156,26 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     load = commands.add_parser("load", help="land one observation of a store into the build file")
-    load.add_argument("--source", choices=("sample", "files"), default="sample", help="where the responses come from")
+    load.add_argument(
+        "--source",
+        choices=("sample", "files", "api"),
+        default="sample",
+        help="where the responses come from: the sample generator, a file-drop folder, or the live APIs "
+        "(settings per store: README 'Connecting your stores')",
+    )
     load.add_argument("--scenario", default="default", help="sample: the named scenario (default, sister_store, backlog_clears)")
     load.add_argument("--as-of", type=timestamp, help="sample: the moment the scenario is built around (default now)")
     load.add_argument("--seed", type=int, default=20260309, help="sample: the generator's seed")
     load.add_argument("--path", type=Path, help="files: the file-drop folder")
     load.add_argument("--observed-at", type=timestamp, help="files: when the responses were captured (default now)")
-    load.add_argument("--store", help="store key (default: the scenario's name for sample, 'default' otherwise)")
-    load.add_argument("--allow-quarantine", action="store_true", help="exit 0 even if records were quarantined")
+    load.add_argument(
+        "--store",
+        help="store key, which also picks the api settings section [sources.<api>.<KEY>] "
+        "(default: the scenario's name for sample, 'default' otherwise)",
+    )
+    load.add_argument(
+        "--allow-quarantine", action="store_true", help="exit 0 even if records were quarantined (default: exit 3)"
+    )
     load.set_defaults(run=cmd_load)
 
     build = commands.add_parser("build", help="dbt source freshness, then dbt build at --as-of")
@@ -146,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except LoadError as exc:
+    except (LoadError, SourceError) as exc:
         print(f"listing-pulse: {exc}", file=sys.stderr)
         return 2
 

@@ -6,10 +6,14 @@ import json
 import os
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from ingestion import settings
+
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
 
 
 def utc_wall_clock(moment: datetime) -> str:
@@ -21,14 +25,32 @@ def utc_wall_clock(moment: datetime) -> str:
 
 def run_dbt(args: list[str], as_of: datetime | None = None, db_path: Path | None = None) -> bool:
     """Invoke one dbt command on this project against `db_path`; True when it succeeded."""
+    return bool(invoke_dbt(args, as_of, db_path).success)
+
+
+def invoke_dbt(args: list[str], as_of: datetime | None = None, db_path: Path | None = None) -> dbtRunnerResult:
+    """Invoke one dbt command on this project against `db_path`; dbt's result, node by node."""
     from dbt.cli.main import dbtRunner
 
     os.environ["LISTING_PULSE_DB"] = str(db_path or settings.database_path())
     command = [*args, "--project-dir", str(settings.PROJECT_ROOT), "--profiles-dir", str(settings.PROJECT_ROOT)]
     if as_of is not None:
         command += ["--vars", json.dumps({"as_of": utc_wall_clock(as_of)})]
-    result = dbtRunner().invoke(command)
-    return bool(result.success)
+    try:
+        return dbtRunner().invoke(command)
+    finally:
+        release_build_file()
+
+
+def release_build_file() -> None:
+    """dbt-duckdb keeps its DuckDB handle open for the life of the process; close it, so that this
+    process (publishing, the tests) and others can open the file again."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def query(sql: str, db_path: Path | None = None) -> tuple[list[str], list[tuple]]:

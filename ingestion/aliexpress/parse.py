@@ -16,8 +16,19 @@ PRODUCT_STATUS_TYPES = ("onSelling", "offline", "auditing", "editingRequired")
 LISTING_KEY = ("store_key", "product_id")
 SKU_KEY = ("store_key", "product_id", "id")
 DETAIL_KEY = ("store_key", "product_id")
+ATTRIBUTE_KEY = ("store_key", "product_id")
 AUDIT_EVENT_KEY = ("store_key", "event_id")
 SKU_CONTAINER = "aeop_ae_product_s_k_us"
+ATTRIBUTE_CONTAINER = "aeop_ae_product_propertys"
+# The fields staging reads: every raw table has these columns even when a load carries none of them.
+LISTING_COLUMNS = (
+    "product_status_type", "ws_display", "subject", "gmt_create", "gmt_modified", "ws_offline_date",
+    "product_min_price", "product_max_price", "currency_code", "group_id",
+)
+SKU_COLUMNS = ("sku_code", "ipm_sku_stock", "sku_stock", "sku_price")
+DETAIL_COLUMNS = ("category_id", "product_status_type", "gmt_modified", "aeop_ae_product_propertys")
+ATTRIBUTE_COLUMNS = ("attr_name_id", "attr_name", "attr_value_id", "attr_value")
+AUDIT_EVENT_COLUMNS = ("product_id", "status", "time_stamp", "reason_code", "reason_message")
 
 
 @dataclass
@@ -25,6 +36,7 @@ class ParsedAliExpress:
     listings: list[dict[str, Any]] = field(default_factory=list)
     listing_skus: list[dict[str, Any]] = field(default_factory=list)
     listing_details: list[dict[str, Any]] = field(default_factory=list)
+    listing_attributes: list[dict[str, Any]] = field(default_factory=list)
     audit_events: list[dict[str, Any]] = field(default_factory=list)
     quarantine: list[QuarantinedRecord] = field(default_factory=list)
 
@@ -59,6 +71,17 @@ def _items(container: Any, inner_key: str) -> list[Any] | None:
         inner = container.get(inner_key, [])
         return inner if isinstance(inner, list) else [inner]
     return None
+
+
+def product_list_items(body: Any) -> list[Any] | None:
+    """The items of a `product.list.get` body (wrapped or simplify shape), or None for an error or a body
+    without the items container (the API client must not treat such a page as an empty pass)."""
+    if api_error(body):
+        return None
+    result = unwrap(body).get("result") if isinstance(unwrap(body), dict) else None
+    if not isinstance(result, dict):
+        return None
+    return _items(result.get("aeop_a_e_product_display_d_t_o_list"), "item_display_dto")
 
 
 def _quarantine(parsed: ParsedAliExpress, resource: str, page: Page, reason: str, payload: Any = None) -> None:
@@ -115,6 +138,10 @@ def parse_product_info(parsed: ParsedAliExpress, store_key: str, page: Page) -> 
     parsed.listing_details.append(
         {"store_key": store_key, **text_row(result, skip=frozenset({SKU_CONTAINER}))}
     )
+    # One row per attribute as well, so that SQL needs no engine-specific JSON functions to read them.
+    for attribute in _items(result.get(ATTRIBUTE_CONTAINER), "global_aeop_ae_product_property") or []:
+        if isinstance(attribute, dict):
+            parsed.listing_attributes.append({"store_key": store_key, "product_id": product_id, **text_row(attribute)})
     skus = _items(result.get(SKU_CONTAINER), "global_aeop_ae_product_sku") or []
     for index, sku in enumerate(skus):
         if not isinstance(sku, dict) or sku.get("id") in (None, ""):

@@ -10,9 +10,15 @@ from typing import Any
 import dlt
 
 from ingestion.aliexpress.parse import (
+    ATTRIBUTE_COLUMNS,
+    ATTRIBUTE_KEY,
+    AUDIT_EVENT_COLUMNS,
     AUDIT_EVENT_KEY,
+    DETAIL_COLUMNS,
     DETAIL_KEY,
+    LISTING_COLUMNS,
     LISTING_KEY,
+    SKU_COLUMNS,
     SKU_KEY,
     ParsedAliExpress,
     parse_audit_event,
@@ -50,16 +56,26 @@ def parse_capture(capture: AliExpressCapture, store_key: str) -> ParsedAliExpres
 
 @dlt.source(name="aliexpress")
 def aliexpress_source(parsed: ParsedAliExpress, store_key: str, observed_at: datetime) -> Iterable[Any]:
-    """raw_aliexpress: `listings`, `listing_skus`, `listing_details` (history), `audit_events`
+    """raw_aliexpress: `listings`, `listing_skus`, `listing_details`, `listing_attributes` (history), `audit_events`
     (one row per outcome, duplicates collapse on `event_id`), `observations`, `quarantine`."""
-    yield history_resource("listings", parsed.listings, LISTING_KEY, "store_key", observed_at)
+    yield history_resource("listings", parsed.listings, LISTING_KEY, "store_key", observed_at, LISTING_COLUMNS)
     yield history_resource(
-        "listing_skus", parsed.listing_skus, SKU_KEY, ["store_key", "product_id"], observed_at
+        "listing_skus", parsed.listing_skus, SKU_KEY, ["store_key", "product_id"], observed_at, SKU_COLUMNS
     )
     yield history_resource(
-        "listing_details", parsed.listing_details, DETAIL_KEY, ["store_key", "product_id"], observed_at
+        "listing_details", parsed.listing_details, DETAIL_KEY, ["store_key", "product_id"], observed_at, DETAIL_COLUMNS
     )
-    yield keyed_resource("audit_events", parsed.audit_events, list(AUDIT_EVENT_KEY), leading=AUDIT_EVENT_KEY)
+    yield history_resource(
+        "listing_attributes",
+        parsed.listing_attributes,
+        ATTRIBUTE_KEY,
+        ["store_key", "product_id"],
+        observed_at,
+        ATTRIBUTE_COLUMNS,
+    )
+    yield keyed_resource(
+        "audit_events", parsed.audit_events, list(AUDIT_EVENT_KEY), leading=AUDIT_EVENT_KEY, contract=AUDIT_EVENT_COLUMNS
+    )
     yield observations_resource(
         store_key,
         observed_at,

@@ -10,6 +10,10 @@ from ingestion.pages import Page, QuarantinedRecord, as_text, payload_of, text_r
 PRODUCT_KEY = ("store_key", "id")
 VARIANT_KEY = ("store_key", "id")
 INVENTORY_ITEM_KEY = ("store_key", "variant_id", "location_id")
+# The fields staging reads: every raw table has these columns even when a load carries none of them.
+PRODUCT_COLUMNS = ("name", "sku", "inventory_tracking", "inventory_level", "availability", "is_visible", "date_modified")
+VARIANT_COLUMNS = ("product_id", "sku", "inventory_level", "purchasing_disabled")
+INVENTORY_ITEM_COLUMNS = ("sku", "product_id", "location_enabled", "available_to_sell", "total_inventory_onhand", "safety_stock")
 
 
 @dataclass

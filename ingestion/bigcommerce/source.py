@@ -10,8 +10,11 @@ from typing import Any
 import dlt
 
 from ingestion.bigcommerce.parse import (
+    INVENTORY_ITEM_COLUMNS,
     INVENTORY_ITEM_KEY,
+    PRODUCT_COLUMNS,
     PRODUCT_KEY,
+    VARIANT_COLUMNS,
     VARIANT_KEY,
     ParsedBigCommerce,
     parse_catalog_page,
@@ -44,9 +47,11 @@ def bigcommerce_source(parsed: ParsedBigCommerce, store_key: str, observed_at: d
 
     A product or variant absent from the sweep is retired at `observed_at` (deleted on BC).
     """
-    yield history_resource("products", parsed.products, PRODUCT_KEY, "store_key", observed_at)
-    yield history_resource("variants", parsed.variants, VARIANT_KEY, "store_key", observed_at)
-    yield history_resource("inventory_items", parsed.inventory_items, INVENTORY_ITEM_KEY, "store_key", observed_at)
+    yield history_resource("products", parsed.products, PRODUCT_KEY, "store_key", observed_at, PRODUCT_COLUMNS)
+    yield history_resource("variants", parsed.variants, VARIANT_KEY, "store_key", observed_at, VARIANT_COLUMNS)
+    yield history_resource(
+        "inventory_items", parsed.inventory_items, INVENTORY_ITEM_KEY, "store_key", observed_at, INVENTORY_ITEM_COLUMNS
+    )
     yield observations_resource(
         store_key,
         observed_at,

@@ -32,7 +32,7 @@ def _layout(height: int, **extra: object) -> dict[str, object]:
     )
 
 
-def trend(points: list[tuple[datetime, int]]) -> dict[str, Any]:
+def trend(points: list[tuple[datetime, int | float]], unit: str) -> dict[str, Any]:
     """A small line of a card's value over the as_of times in kpi_card_history."""
     figure = go.Figure(
         go.Scatter(
@@ -41,13 +41,15 @@ def trend(points: list[tuple[datetime, int]]) -> dict[str, Any]:
             mode="lines+markers",
             line=dict(color="#1c7ed6", width=2),
             marker=dict(size=6),
-            hovertemplate="%{x|%Y-%m-%d %H:%M} UTC: %{y}<extra></extra>",
+            hovertemplate="%{x|%Y-%m-%d %H:%M} UTC: %{y" + (":.1%" if unit == "ratio" else "") + "}<extra></extra>",
         ),
         layout=_layout(
             90,
             showlegend=False,
             xaxis=dict(showgrid=False, tickformat="%d %b", nticks=4),
-            yaxis=dict(showgrid=True, gridcolor="#e9ecef", rangemode="tozero", nticks=3),
+            yaxis=dict(
+                showgrid=True, gridcolor="#e9ecef", rangemode="tozero", nticks=3, tickformat=".0%" if unit == "ratio" else ""
+            ),
         ),
     )
     return json.loads(figure.to_json())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from ingestion.report.dbt_results import FailedTests
 WORKLIST_ROWS = 50
 # Tiles in the order the card pages present them; a card not listed here follows, by key.
 CARD_ORDER = ("aex_total_listings", "aex_rejected_auditing_listings", "aex_rejected_listings_24h", "aex_xc_listed_but_oos_on_bc")
-# How each card's worklist is ordered: what to act on first. Card keys name their worklist models.
+# How a worklist is ordered (what to act on first), by worklist model; others by product_id when they have one.
 WORKLIST_ORDER = {
     "aex_total_listings": "product_id",
     "aex_rejected_auditing_listings": "hours_in_state desc, product_id",
@@ -47,7 +48,7 @@ class Tile:
     store_key: str
     card_key: str
     card_name: str
-    value: int | None
+    value: int | float | None
     distinct_listings: int | None
     unit: str
     time_window: str
@@ -61,7 +62,7 @@ class Tile:
     as_of: datetime
     stale_since: datetime | None = None
     failed_tests: list[str] = field(default_factory=list)
-    trend: list[tuple[datetime, int]] = field(default_factory=list)
+    trend: list[tuple[datetime, int | float]] = field(default_factory=list)
     worklist: Worklist | None = None
 
     @property
@@ -125,6 +126,13 @@ class ReportData:
     tests_note: str
 
 
+def number(value: Decimal | float | int | None) -> int | float | None:
+    """A card value as Python holds it: whole numbers as int (kpi_cards.value is a decimal), ratios as float."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
+
+
 def _card_rank(tile: Tile) -> tuple[int, str]:
     return (CARD_ORDER.index(tile.card_key) if tile.card_key in CARD_ORDER else len(CARD_ORDER), tile.card_key)
 
@@ -140,13 +148,15 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None 
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def _worklist(con: duckdb.DuckDBPyConnection, table: str, order: str, store_key: str) -> Worklist:
-    cursor = con.execute(
+def _worklist(con: duckdb.DuckDBPyConnection, model: str, store_key: str) -> Worklist:
+    """The first WORKLIST_ROWS rows of one store's worklist, and how many there are."""
+    table = f'marts."{model}"'
+    columns = [row[0] for row in con.execute(f"select * exclude (store_key) from {table} limit 0").description]
+    order = WORKLIST_ORDER.get(model, "product_id" if "product_id" in columns else "all")
+    rows = con.execute(
         f"select * exclude (store_key) from {table} where store_key = ? order by {order} limit {WORKLIST_ROWS}",
         [store_key],
-    )
-    columns = [description[0] for description in cursor.description]
-    rows = cursor.fetchall()
+    ).fetchall()
     (total,) = con.execute(f"select count(*) from {table} where store_key = ?", [store_key]).fetchone()
     return Worklist(columns, rows, int(total))
 
@@ -167,14 +177,18 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
         if not cards:
             raise ReportError(f"marts.kpi_cards in {database} is empty: load a store and build first")
 
-        history: dict[tuple[str, str], list[tuple[datetime, int]]] = {}
+        worklists = {card["card_key"]: card["card_key"] for card in cards}
+        if "seeds.kpi_card_registry" in tables:  # the build file has the registry; the published file may not
+            worklists |= dict(con.execute("select card_key, worklist_model from seeds.kpi_card_registry").fetchall())
+
+        history: dict[tuple[str, str], list[tuple[datetime, int | float]]] = {}
         if "marts.kpi_card_history" in tables:
             for row in _records(
                 con,
                 "select store_key, card_key, as_of, value from marts.kpi_card_history "
                 "where value is not null order by as_of",
             ):
-                history.setdefault((row["store_key"], row["card_key"]), []).append((row["as_of"], int(row["value"])))
+                history.setdefault((row["store_key"], row["card_key"]), []).append((row["as_of"], number(row["value"])))
 
         buckets: dict[tuple[str, str], list[Bucket]] = {}
         if "marts.kpi_card_breakdowns" in tables:
@@ -193,7 +207,7 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
                 store_key=card["store_key"],
                 card_key=card["card_key"],
                 card_name=card["card_name"],
-                value=card["value"],
+                value=number(card["value"]),
                 distinct_listings=card["distinct_listings"],
                 unit=card["unit"],
                 time_window=card["time_window"],
@@ -205,14 +219,14 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
                 roles=[role.strip() for role in (card["roles"] or "").split(",") if role.strip()],
                 data_as_of=card["data_as_of"],
                 as_of=card["as_of"],
-                failed_tests=failed.for_card(card["card_key"]),
+                failed_tests=failed.for_card(worklists[card["card_key"]]),
                 trend=history.get((card["store_key"], card["card_key"]), []),
             )
             if tile.data_as_of is not None and tile.as_of - tile.data_as_of > stale_after:
                 tile.stale_since = tile.data_as_of
-            table = f"marts.{tile.card_key}"
-            if tile.is_alerting and not tile.failed_tests and table in tables:
-                tile.worklist = _worklist(con, table, WORKLIST_ORDER.get(tile.card_key, "product_id"), tile.store_key)
+            model = worklists[tile.card_key]
+            if tile.is_alerting and not tile.failed_tests and f"marts.{model}" in tables:
+                tile.worklist = _worklist(con, model, tile.store_key)
             stores.setdefault(tile.store_key, []).append(tile)
 
     return ReportData(

@@ -18,9 +18,9 @@ class FailedTests:
     by_model: dict[str, list[str]] = field(default_factory=dict)
     note: str = "no dbt test results found"
 
-    def for_card(self, card_key: str) -> list[str]:
-        """Tests that failed on the card's worklist model (named as the card) or on kpi_cards itself."""
-        return sorted({*self.by_model.get(card_key, []), *self.by_model.get(CARDS_MODEL, [])})
+    def for_card(self, worklist_model: str) -> list[str]:
+        """Tests that failed on the card's worklist model or on kpi_cards itself."""
+        return sorted({*self.by_model.get(worklist_model, []), *self.by_model.get(CARDS_MODEL, [])})
 
 
 def read_failed_tests(target_dir: Path) -> FailedTests:

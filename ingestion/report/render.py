@@ -31,8 +31,11 @@ def default_database() -> Path:
     return PUBLISHED_DATABASE if PUBLISHED_DATABASE.exists() else settings.database_path()
 
 
-def _number(value: int | float | None) -> str:
-    return "–" if value is None else f"{value:,}"
+def _number(value: int | float | None, unit: str = "count") -> str:
+    """A value as the tile shows it: ratios as a percentage, counts with thousands separators."""
+    if value is None:
+        return "–"
+    return f"{value:.1%}" if unit == "ratio" else f"{value:,}"
 
 
 def _when(moment: datetime | None) -> str:
@@ -56,7 +59,7 @@ def _charts(store: Store) -> dict[str, dict[str, Any]]:
     figures: dict[str, dict[str, Any]] = {}
     for tile in store.tiles:
         if tile.trend:
-            figures[f"trend-{store.store_key}-{tile.card_key}"] = charts.trend(tile.trend)
+            figures[f"trend-{store.store_key}-{tile.card_key}"] = charts.trend(tile.trend, tile.unit)
     if store.lifecycle and store.gap is not None:
         figures[f"lifecycle-{store.store_key}"] = charts.lifecycle_gap(store.lifecycle, store.gap)
     if store.causes:
@@ -90,4 +93,4 @@ def render_report(
 
 def tile_summary(tile: Tile) -> str:
     """One line per tile for the command's output."""
-    return f"{tile.store_key:<20} {tile.card_key:<32} {_number(tile.value):>8}  {STATE_WORDS[tile.state]}"
+    return f"{tile.store_key:<20} {tile.card_key:<32} {_number(tile.value, tile.unit):>8}  {STATE_WORDS[tile.state]}"

@@ -119,9 +119,8 @@ class SampleStore:
             Product(product_id, f"Sample product {i}", base_sku, tracking, sum(levels), created, variants)
         )
         price = f"{rng.randint(3, 90)}.{rng.randint(0, 99):02d}"
-        skus = [
-            Sku(200000 + i * 10 + k, code, rng.randint(5, 120), price) for k, code in enumerate(codes)
-        ]
+        # The feed keeps AliExpress stock in sync with BC; scenarios then break it where they need to.
+        skus = [Sku(200000 + i * 10 + k, code, level, price) for k, (code, level) in enumerate(zip(codes, levels))]
         self.listings.append(
             Listing(
                 index=i,

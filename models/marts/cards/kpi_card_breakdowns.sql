@@ -38,6 +38,6 @@ select
     dimension,
     bucket,
     cast(value as {{ dbt.type_bigint() }}) as value,
-    cast(value as {{ dbt.type_float() }}) / card_value as share,
+    value * 1.0 / card_value as share,
     bucket_rank = 1 as is_top_bucket
 from shared

@@ -51,6 +51,47 @@ card_values as (
         count(distinct case when is_counted then product_id end) as distinct_listings
     from {{ ref('aex_xc_listed_but_oos_on_bc') }}
     group by store_key
+
+    union all
+
+    select store_key, 'aex_active_listings' as card_key, count(*) as value, count(*) as distinct_listings
+    from {{ ref('aex_active_listings') }}
+    group by store_key
+
+    union all
+
+    select store_key, 'aex_oos_listings' as card_key, count(*) as value, count(*) as distinct_listings
+    from {{ ref('aex_oos_listings') }}
+    group by store_key
+
+    union all
+
+    select store_key, 'aex_listings_expiring_soon' as card_key, count(*) as value, count(*) as distinct_listings
+    from {{ ref('aex_listings_expiring_soon') }}
+    group by store_key
+
+    union all
+
+    select store_key, 'aex_xc_catalogue_drift_vs_bc' as card_key,
+        count(*) as value, count(distinct product_id) as distinct_listings
+    from {{ ref('aex_xc_catalogue_drift_vs_bc') }}
+    group by store_key
+
+    union all
+
+    select store_key, 'aex_required_attribute_completeness' as card_key,
+        sum(case when is_complete then 1 else 0 end) * 1.0 / count(*) as value,
+        sum(case when is_complete then 0 else 1 end) as distinct_listings
+    from {{ ref('aex_required_attribute_completeness') }}
+    group by store_key
+
+    union all
+
+    select store_key, 'aex_listing_rejection_rate' as card_key,
+        sum(case when lifecycle_state = 'rejected' then 1 else 0 end) * 1.0 / count(*) as value,
+        sum(case when lifecycle_state = 'rejected' then 1 else 0 end) as distinct_listings
+    from {{ ref('aex_total_listings') }}
+    group by store_key
 ),
 
 cards as (
@@ -80,7 +121,7 @@ cards as (
 valued as (
     select
         cards.*,
-        case when data_as_of is not null then cast(coalesce(computed_value, 0) as {{ dbt.type_bigint() }}) end as value,
+        case when data_as_of is not null then cast(coalesce(computed_value, 0) as {{ dbt.type_numeric() }}) end as value,
         case when data_as_of is not null then cast(coalesce(computed_distinct_listings, 0) as {{ dbt.type_bigint() }}) end as distinct_listings
     from cards
 )

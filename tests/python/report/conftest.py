@@ -7,10 +7,7 @@ listings) and `stale_store` (last observed 6 h before as_of, past the 2 h stale 
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,12 +16,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from ingestion import settings
 from ingestion.pipeline import load_observation
 from ingestion.report.render import DBT_TARGET, render_report
 from ingestion.sample.scenarios import generate
 from ingestion.sample.store import ACTIVE, SampleStore
-from ingestion.warehouse import utc_wall_clock
+from ingestion.warehouse import run_dbt
 
 AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
 STALE_OBSERVED_AT = AS_OF - timedelta(hours=6)
@@ -37,17 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def dbt(args: list[str], as_of: datetime, db: Path) -> None:
-    """dbt in a child process: in-process dbt-duckdb keeps the file open, and the report opens it read-only."""
-    command = [
-        str(Path(sys.executable).parent / "dbt"), *args,
-        "--project-dir", str(settings.PROJECT_ROOT), "--profiles-dir", str(settings.PROJECT_ROOT),
-        "--vars", json.dumps({"as_of": utc_wall_clock(as_of)}),
-    ]
-    result = subprocess.run(command, env={**os.environ, "LISTING_PULSE_DB": str(db)}, capture_output=True, text=True)
-    assert result.returncode == 0, f"dbt {' '.join(args)} at {as_of} failed:\n{result.stdout[-4000:]}"
 
 
 def _load_sample_store(store_key: str, observed_at: datetime, seed: int, product_id_base: int, listings: int, db: Path) -> None:
@@ -67,8 +52,8 @@ def report_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         _load_sample_store("empty_store", AS_OF, seed=7, product_id_base=1005009000000000, listings=0, db=db)
         _load_sample_store("stale_store", STALE_OBSERVED_AT, seed=8, product_id_base=1005009100000000, listings=20, db=db)
         # kpi_card_history gets an earlier point (backlog_clears: 5 rejected/auditing), then the full build.
-        dbt(["build", "--exclude-resource-type", "test"], AS_OF - timedelta(days=2), db)
-        dbt(["build"], AS_OF, db)
+        assert run_dbt(["build", "--exclude-resource-type", "test"], as_of=AS_OF - timedelta(days=2), db_path=db)
+        assert run_dbt(["build"], as_of=AS_OF, db_path=db), "dbt build failed"
         yield db
     finally:
         if previous is None:

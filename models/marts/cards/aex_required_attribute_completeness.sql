@@ -1,0 +1,64 @@
+-- The worklist behind aex_required_attribute_completeness: one row per listing current at as_of whose
+-- details are loaded, with the required attributes (seed `required_attributes`) it lacks. The card's value is
+-- the share of those listings that lack none.
+with listings as (
+    select * from {{ ref('int_aliexpress__listings_at_as_of') }}
+),
+
+details as (
+    select store_key, product_id, category_id
+    from {{ ref('stg_aliexpress__listing_details') }}
+    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
+),
+
+filled as (
+    select distinct store_key, product_id, attribute_id
+    from {{ ref('stg_aliexpress__listing_attributes') }}
+    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
+        and nullif(trim(attribute_value), '') is not null
+),
+
+required as (
+    select * from {{ ref('required_attributes') }}
+),
+
+missing as (
+    select
+        details.store_key,
+        details.product_id,
+        required.attribute_name
+    from details
+    inner join required
+        on required.category_id = details.category_id or required.category_id = '*'
+    left join filled
+        on filled.store_key = details.store_key
+        and filled.product_id = details.product_id
+        and filled.attribute_id = required.attribute_id
+    where filled.attribute_id is null
+),
+
+missing_per_listing as (
+    select
+        store_key,
+        product_id,
+        count(distinct attribute_name) as missing_attribute_count,
+        {{ dbt.listagg('distinct attribute_name', "', '", 'order by attribute_name') }} as missing_attributes
+    from missing
+    group by store_key, product_id
+)
+
+select
+    listings.store_key,
+    listings.product_id,
+    listings.listing_title,
+    listings.lifecycle_state,
+    details.category_id,
+    coalesce(missing_per_listing.missing_attribute_count, 0) as missing_attribute_count,
+    missing_per_listing.missing_attributes,
+    missing_per_listing.product_id is null as is_complete
+from listings
+inner join details
+    on details.store_key = listings.store_key and details.product_id = listings.product_id
+left join missing_per_listing
+    on missing_per_listing.store_key = listings.store_key
+    and missing_per_listing.product_id = listings.product_id
