@@ -60,18 +60,19 @@ def build(db: Path) -> float:
     return time.perf_counter() - started
 
 
-def time_report(db: Path, runs: int) -> tuple[float, float, int]:
-    """Medians of the in-process report and of the command; and the HTML file's size."""
+def time_report(db: Path, runs: int) -> tuple[float, float, int, int]:
+    """Medians of the in-process report and of the command; the HTML file's size; the listings it shows."""
     out = db.parent / "report.html"
     in_process, command = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        render_report(db, out, dbt_target=db.parent)
+        data = render_report(db, out, dbt_target=db.parent)
         in_process.append(time.perf_counter() - started)
         started = time.perf_counter()
         subprocess.run([str(BIN / "listing-pulse"), "report", "--db", str(db), "--out", str(out)], check=True, capture_output=True)
         command.append(time.perf_counter() - started)
-    return statistics.median(in_process), statistics.median(command), out.stat().st_size
+    total = data.stores[0].tile("aex_total_listings")
+    return statistics.median(in_process), statistics.median(command), out.stat().st_size, total.value if total else 0
 
 
 def main() -> int:
@@ -93,11 +94,11 @@ def main() -> int:
                 load_observation("bench", observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path=db)
             loaded = time.perf_counter() - started
             built = build(db)
-            in_process, command, size = time_report(db, args.runs)
-            rows.append((name, loaded, built, in_process, command, size))
-    print(f"{'warehouse':<20} {'load s':>8} {'dbt build s':>12} {'report s (median)':>18} {'command s (median)':>19} {'HTML MB':>8}")
-    for name, loaded, built, in_process, command, size in rows:
-        print(f"{name:<20} {loaded:>8.1f} {built:>12.1f} {in_process:>18.2f} {command:>19.2f} {size / 1e6:>8.1f}")
+            in_process, command, size, listings = time_report(db, args.runs)
+            rows.append((name, listings, loaded, built, in_process, command, size))
+    print(f"{'warehouse':<18} {'listings':>9} {'load s':>7} {'dbt build s':>12} {'report s (median)':>18} {'command s (median)':>19} {'HTML MB':>8}")
+    for name, listings, loaded, built, in_process, command, size in rows:
+        print(f"{name:<18} {listings:>9,} {loaded:>7.1f} {built:>12.1f} {in_process:>18.2f} {command:>19.2f} {size / 1e6:>8.1f}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -11,8 +12,10 @@ from typing import Any
 import duckdb
 
 from ingestion.report.dbt_results import FailedTests
+from ingestion.settings import PROJECT_ROOT
 
 WORKLIST_ROWS = 50
+REGISTRY_SEED = PROJECT_ROOT / "seeds" / "kpi_card_registry.csv"
 # Tiles in the order the card pages present them; a card not listed here follows, by key.
 CARD_ORDER = ("aex_total_listings", "aex_rejected_auditing_listings", "aex_rejected_listings_24h", "aex_xc_listed_but_oos_on_bc")
 # How a worklist is ordered (what to act on first), by worklist model; others by product_id when they have one.
@@ -178,8 +181,11 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
             raise ReportError(f"marts.kpi_cards in {database} is empty: load a store and build first")
 
         worklists = {card["card_key"]: card["card_key"] for card in cards}
-        if "seeds.kpi_card_registry" in tables:  # the build file has the registry; the published file may not
+        if "seeds.kpi_card_registry" in tables:  # the build file has the registry; the published file only marts
             worklists |= dict(con.execute("select card_key, worklist_model from seeds.kpi_card_registry").fetchall())
+        elif REGISTRY_SEED.exists():
+            with REGISTRY_SEED.open(newline="") as registry:
+                worklists |= {row["card_key"]: row["worklist_model"] for row in csv.DictReader(registry)}
 
         history: dict[tuple[str, str], list[tuple[datetime, int | float]]] = {}
         if "marts.kpi_card_history" in tables:

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from ingestion.pipeline import load_observation
-from ingestion.report.render import DBT_TARGET, render_report
+from ingestion.report import render_report
 from ingestion.sample.scenarios import generate
 from ingestion.sample.store import ACTIVE, SampleStore
 from ingestion.warehouse import run_dbt
@@ -42,7 +42,10 @@ def _load_sample_store(store_key: str, observed_at: datetime, seed: int, product
 
 @pytest.fixture(scope="session")
 def report_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The warehouse; its dbt artifacts (run_results.json, manifest.json) are in `target/` beside it, not in
+    the project's target/, which other tests' fault injections overwrite."""
     db = tmp_path_factory.mktemp("report") / "report.duckdb"
+    target = ["--target-path", str(db.parent / "target")]
     previous = os.environ.get("LISTING_PULSE_DB")
     os.environ["LISTING_PULSE_DB"] = str(db)  # dlt's pipeline state lives beside the build file
     try:
@@ -52,8 +55,8 @@ def report_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         _load_sample_store("empty_store", AS_OF, seed=7, product_id_base=1005009000000000, listings=0, db=db)
         _load_sample_store("stale_store", STALE_OBSERVED_AT, seed=8, product_id_base=1005009100000000, listings=20, db=db)
         # kpi_card_history gets an earlier point (backlog_clears: 5 rejected/auditing), then the full build.
-        assert run_dbt(["build", "--exclude-resource-type", "test"], as_of=AS_OF - timedelta(days=2), db_path=db)
-        assert run_dbt(["build"], as_of=AS_OF, db_path=db), "dbt build failed"
+        assert run_dbt(["build", "--exclude-resource-type", "test", *target], as_of=AS_OF - timedelta(days=2), db_path=db)
+        assert run_dbt(["build", *target], as_of=AS_OF, db_path=db), "dbt build failed"
         yield db
     finally:
         if previous is None:
@@ -65,7 +68,7 @@ def report_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def report_html(report_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report_html") / "report.html"
-    render_report(report_db, out, stale_after=timedelta(hours=2), dbt_target=DBT_TARGET)
+    render_report(report_db, out, stale_after=timedelta(hours=2), dbt_target=report_db.parent / "target")
     return out
 
 

@@ -29,6 +29,9 @@ def test_page_loads_with_no_console_error_and_no_request(opened: Any) -> None:
     assert opened.requests == [opened.url]
     # The charts really rendered (plotly.js ran from the file itself).
     assert opened.page.locator(".js-plotly-plot").count() >= 3
+    # The build's own run_results.json was read, and every test passed: no tile says it failed.
+    assert "run_results.json" in opened.page.locator("footer").inner_text()
+    assert opened.page.locator('article.tile[data-state="failed"]').count() == 0
 
 
 def test_every_tile_shows_the_value_in_kpi_cards(opened: Any, kpi_cards: list[dict[str, Any]]) -> None:
