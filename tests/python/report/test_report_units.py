@@ -11,6 +11,7 @@ from ingestion.cli import main
 from ingestion.report import ReportError, render_report
 from ingestion.report.data import ReportData, Store, Tile
 from ingestion.report.render import render_html
+from ingestion.warehouse import invoke_dbt
 
 AS_OF = datetime(2026, 3, 11, 9, 0)
 
@@ -39,3 +40,14 @@ def test_report_command_writes_the_file(report_db: Path, tmp_path: Path, capsys:
     assert out.stat().st_size > 1_000_000  # plotly.js is inlined
     assert f"written to {out}" in capsys.readouterr().out
     assert main(["report", "--db", str(tmp_path / "missing.duckdb")]) == 2
+
+
+def test_lineage_ends_at_the_report_and_bi_exposures(tmp_path: Path) -> None:
+    result = invoke_dbt(["ls", "--resource-type", "exposure", "--output", "name", "--target-path", str(tmp_path)])
+    assert result.success
+    assert sorted(result.result) == ["bi_dashboards", "operator_report"]
+    parents = invoke_dbt(
+        ["ls", "--select", "+exposure:operator_report", "--resource-type", "model", "--output", "name",
+         "--target-path", str(tmp_path)]
+    )
+    assert {"kpi_cards", "kpi_card_history", "kpi_card_breakdowns", "aex_rejected_listings_24h"} <= set(parents.result)
