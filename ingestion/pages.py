@@ -46,6 +46,12 @@ class QuarantinedRecord:
     reason: str
     payload: str | None
 
+    @classmethod
+    def of(cls, resource: str, page: Page, reason: str, record: Any = None) -> QuarantinedRecord:
+        """`record` (one item of the page) or, when None, the whole page, with the reason."""
+        payload = payload_of(page) if record is None else as_text(record)
+        return cls(resource=resource, origin=page.origin, line=page.line, reason=reason, payload=payload)
+
     def as_row(self, store_key: str, observed_at: datetime) -> dict[str, Any]:
         return {
             "store_key": store_key,
@@ -66,8 +72,10 @@ def as_text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)  # what json.dumps writes for a finite float, without its overhead
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 

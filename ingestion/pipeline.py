@@ -92,26 +92,16 @@ def load_observation(
 
     jobs = []
     if aliexpress_capture is not None:
-        parsed = aliexpress.parse_capture(aliexpress_capture, store_key)
-        _refuse_out_of_order(db_path, "raw_aliexpress", store_key, observed_at)
-        report.row_counts |= {
-            "aliexpress.listings": len(parsed.listings),
-            "aliexpress.listing_skus": len(parsed.listing_skus),
-            "aliexpress.audit_events": len(parsed.audit_events),
-        }
-        report.quarantined += parsed.quarantine
-        jobs.append(("aliexpress", aliexpress.aliexpress_source(parsed, store_key, observed_at)))
+        parsed_aliexpress = aliexpress.parse_capture(aliexpress_capture, store_key)
+        jobs.append(("aliexpress", parsed_aliexpress, aliexpress.aliexpress_source(parsed_aliexpress, store_key, observed_at)))
     if bigcommerce_capture is not None:
-        parsed_bc = bigcommerce.parse_capture(bigcommerce_capture, store_key)
-        _refuse_out_of_order(db_path, "raw_bigcommerce", store_key, observed_at)
-        report.row_counts |= {
-            "bigcommerce.products": len(parsed_bc.products),
-            "bigcommerce.variants": len(parsed_bc.variants),
-            "bigcommerce.inventory_items": len(parsed_bc.inventory_items),
-        }
-        report.quarantined += parsed_bc.quarantine
-        jobs.append(("bigcommerce", bigcommerce.bigcommerce_source(parsed_bc, store_key, observed_at)))
+        parsed_bigcommerce = bigcommerce.parse_capture(bigcommerce_capture, store_key)
+        jobs.append(("bigcommerce", parsed_bigcommerce, bigcommerce.bigcommerce_source(parsed_bigcommerce, store_key, observed_at)))
 
-    for source_name, source in jobs:
+    for source_name, parsed, _ in jobs:
+        _refuse_out_of_order(db_path, f"raw_{source_name}", store_key, observed_at)
+        report.row_counts |= {f"{source_name}.{table}": count for table, count in parsed.row_counts().items()}
+        report.quarantined += parsed.quarantine
+    for source_name, _, source in jobs:
         _pipeline(source_name, store_key, db_path).run(source, loader_file_format="parquet")
     return report

@@ -7,10 +7,10 @@ cannot be parsed or lack their key are quarantined.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ingestion.pages import Page, QuarantinedRecord, as_text, payload_of, text_row
+from ingestion.pages import Page, QuarantinedRecord, as_text, text_row
 
 PRODUCT_STATUS_TYPES = ("onSelling", "offline", "auditing", "editingRequired")
 LISTING_KEY = ("store_key", "product_id")
@@ -39,6 +39,10 @@ class ParsedAliExpress:
     listing_attributes: list[dict[str, Any]] = field(default_factory=list)
     audit_events: list[dict[str, Any]] = field(default_factory=list)
     quarantine: list[QuarantinedRecord] = field(default_factory=list)
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows parsed per raw table."""
+        return {item.name: len(getattr(self, item.name)) for item in fields(self) if item.name != "quarantine"}
 
 
 def unwrap(body: Any) -> Any:
@@ -84,27 +88,16 @@ def product_list_items(body: Any) -> list[Any] | None:
     return _items(result.get("aeop_a_e_product_display_d_t_o_list"), "item_display_dto")
 
 
-def _quarantine(parsed: ParsedAliExpress, resource: str, page: Page, reason: str, payload: Any = None) -> None:
-    parsed.quarantine.append(
-        QuarantinedRecord(
-            resource=resource,
-            origin=page.origin,
-            line=page.line,
-            reason=reason,
-            payload=payload_of(page) if payload is None else as_text(payload),
-        )
-    )
-
 
 def _result(parsed: ParsedAliExpress, resource: str, page: Page) -> dict[str, Any] | None:
     if page.error:
-        _quarantine(parsed, resource, page, page.error)
+        parsed.quarantine.append(QuarantinedRecord.of(resource, page, page.error))
         return None
     error = api_error(page.body)
     body = unwrap(page.body)
     result = body.get("result") if isinstance(body, dict) else None
     if error or not isinstance(result, dict):
-        _quarantine(parsed, resource, page, error or "response has no `result` object")
+        parsed.quarantine.append(QuarantinedRecord.of(resource, page, error or "response has no `result` object"))
         return None
     return result
 
@@ -116,11 +109,11 @@ def parse_product_list(parsed: ParsedAliExpress, store_key: str, status_type: st
         return
     items = _items(result.get("aeop_a_e_product_display_d_t_o_list"), "item_display_dto")
     if items is None:
-        _quarantine(parsed, "listings", page, "result has no `aeop_a_e_product_display_d_t_o_list`")
+        parsed.quarantine.append(QuarantinedRecord.of("listings", page, "result has no `aeop_a_e_product_display_d_t_o_list`"))
         return
     for index, item in enumerate(items):
         if not isinstance(item, dict) or item.get("product_id") in (None, ""):
-            _quarantine(parsed, "listings", _at(page, index), "listing without product_id", item)
+            parsed.quarantine.append(QuarantinedRecord.of("listings", _at(page, index), "listing without product_id", item))
             continue
         row = {"store_key": store_key, **text_row(item), "product_status_type": status_type}
         parsed.listings.append(row)
@@ -133,7 +126,7 @@ def parse_product_info(parsed: ParsedAliExpress, store_key: str, page: Page) -> 
         return
     product_id = as_text(result.get("product_id"))
     if not product_id:
-        _quarantine(parsed, "listing_skus", page, "product info without product_id")
+        parsed.quarantine.append(QuarantinedRecord.of("listing_skus", page, "product info without product_id"))
         return
     parsed.listing_details.append(
         {"store_key": store_key, **text_row(result, skip=frozenset({SKU_CONTAINER}))}
@@ -145,7 +138,7 @@ def parse_product_info(parsed: ParsedAliExpress, store_key: str, page: Page) -> 
     skus = _items(result.get(SKU_CONTAINER), "global_aeop_ae_product_sku") or []
     for index, sku in enumerate(skus):
         if not isinstance(sku, dict) or sku.get("id") in (None, ""):
-            _quarantine(parsed, "listing_skus", _at(page, index), "SKU without id", sku)
+            parsed.quarantine.append(QuarantinedRecord.of("listing_skus", _at(page, index), "SKU without id", sku))
             continue
         parsed.listing_skus.append({"store_key": store_key, "product_id": product_id, **text_row(sku)})
 
@@ -159,11 +152,11 @@ def audit_event_id(store_key: str, product_id: str, status: str | None, time_sta
 def parse_audit_event(parsed: ParsedAliExpress, store_key: str, page: Page) -> None:
     """One audit outcome (`findaeproductstatusbyid` + listing diagnosis), one JSONL line."""
     if page.error:
-        _quarantine(parsed, "audit_events", page, page.error)
+        parsed.quarantine.append(QuarantinedRecord.of("audit_events", page, page.error))
         return
     event = page.body
     if not isinstance(event, dict) or event.get("product_id") in (None, ""):
-        _quarantine(parsed, "audit_events", page, "audit outcome without product_id")
+        parsed.quarantine.append(QuarantinedRecord.of("audit_events", page, "audit outcome without product_id"))
         return
     row = {"store_key": store_key, **text_row(event)}
     if not row.get("event_id"):

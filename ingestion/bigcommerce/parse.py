@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ingestion.pages import Page, QuarantinedRecord, as_text, payload_of, text_row
+from ingestion.pages import Page, QuarantinedRecord, as_text, text_row
 
 PRODUCT_KEY = ("store_key", "id")
 VARIANT_KEY = ("store_key", "id")
@@ -23,29 +23,22 @@ class ParsedBigCommerce:
     inventory_items: list[dict[str, Any]] = field(default_factory=list)
     quarantine: list[QuarantinedRecord] = field(default_factory=list)
 
+    def row_counts(self) -> dict[str, int]:
+        """Rows parsed per raw table."""
+        return {item.name: len(getattr(self, item.name)) for item in fields(self) if item.name != "quarantine"}
 
-def _quarantine(parsed: ParsedBigCommerce, resource: str, page: Page, reason: str, record: Any = None) -> None:
-    parsed.quarantine.append(
-        QuarantinedRecord(
-            resource=resource,
-            origin=page.origin,
-            line=page.line,
-            reason=reason,
-            payload=payload_of(page) if record is None else as_text(record),
-        )
-    )
 
 
 def _data(parsed: ParsedBigCommerce, resource: str, page: Page) -> list[Any] | None:
     if page.error:
-        _quarantine(parsed, resource, page, page.error)
+        parsed.quarantine.append(QuarantinedRecord.of(resource, page, page.error))
         return None
     data = page.body.get("data") if isinstance(page.body, dict) else None
     if not isinstance(data, list):
         reason = "response has no `data` list"
         if isinstance(page.body, dict) and "title" in page.body:
             reason = f"BigCommerce error {page.body.get('status')}: {page.body.get('title')}"
-        _quarantine(parsed, resource, page, reason)
+        parsed.quarantine.append(QuarantinedRecord.of(resource, page, reason))
         return None
     return data
 
@@ -61,17 +54,17 @@ def parse_catalog_page(parsed: ParsedBigCommerce, store_key: str, page: Page) ->
         return
     for index, product in enumerate(data):
         if not isinstance(product, dict) or product.get("id") in (None, ""):
-            _quarantine(parsed, "products", _at(page, f"data[{index}]"), "product without id", product)
+            parsed.quarantine.append(QuarantinedRecord.of("products", _at(page, f"data[{index}]"), "product without id", product))
             continue
         product_id = as_text(product["id"])
         parsed.products.append({"store_key": store_key, **text_row(product, skip=frozenset({"variants"}))})
         for v_index, variant in enumerate(product.get("variants") or []):
             where = _at(page, f"data[{index}].variants[{v_index}]")
             if not isinstance(variant, dict) or variant.get("id") in (None, ""):
-                _quarantine(parsed, "variants", where, "variant without id", variant)
+                parsed.quarantine.append(QuarantinedRecord.of("variants", where, "variant without id", variant))
                 continue
             if "sku" not in variant:
-                _quarantine(parsed, "variants", where, "variant without sku", variant)
+                parsed.quarantine.append(QuarantinedRecord.of("variants", where, "variant without sku", variant))
                 continue
             row = {"store_key": store_key, **text_row(variant)}
             row["product_id"] = row.get("product_id") or product_id
@@ -86,7 +79,7 @@ def parse_inventory_page(parsed: ParsedBigCommerce, store_key: str, page: Page) 
     for index, item in enumerate(data):
         identity = item.get("identity") if isinstance(item, dict) else None
         if not isinstance(identity, dict) or identity.get("variant_id") in (None, ""):
-            _quarantine(parsed, "inventory_items", _at(page, f"data[{index}]"), "inventory item without variant_id", item)
+            parsed.quarantine.append(QuarantinedRecord.of("inventory_items", _at(page, f"data[{index}]"), "inventory item without variant_id", item))
             continue
         for location in item.get("locations") or []:
             settings = location.get("settings") or {}

@@ -106,23 +106,23 @@ def _oversell(store: SampleStore, active, auditing) -> None:
         return store.product_of(listing)
 
     # Counted: variant tracking at 0 and at -2 (two SKUs of one listing).
-    listing = next(l for l in active if len(l.skus) >= 2)
+    listing = next(candidate for candidate in active if len(candidate.skus) >= 2)
     product = bc(listing)
     product.inventory_tracking = "variant"
     product.variants[0].inventory_level = 0
     product.variants[1].inventory_level = -2
     counted = [listing]
     # Counted: product-level tracking at 0 (its variants' own levels are ignored).
-    listing = next(l for l in active if len(l.skus) == 1)
+    listing = next(candidate for candidate in active if len(candidate.skus) == 1)
     bc(listing).inventory_tracking, bc(listing).inventory_level = "product", 0
     counted.append(listing)
     # Counted: the AliExpress sku_code differs from BC's only in case and white space.
-    listing = next(l for l in active if len(l.skus) == 1 and l not in counted)
+    listing = next(candidate for candidate in active if len(candidate.skus) == 1 and candidate not in counted)
     bc(listing).inventory_tracking, bc(listing).variants[0].inventory_level = "variant", 0
     listing.skus[0].sku_code = f"  {listing.skus[0].sku_code.lower()} "
     counted.append(listing)
 
-    singles = [l for l in active if len(l.skus) == 1 and l not in counted]
+    singles = [candidate for candidate in active if len(candidate.skus) == 1 and candidate not in counted]
     # Decoy: BC does not track stock (tracking none) at zero.
     none_tracked = singles[0]
     bc(none_tracked).inventory_tracking, bc(none_tracked).inventory_level = "none", 0
@@ -153,7 +153,7 @@ def _oversell(store: SampleStore, active, auditing) -> None:
     variant.inventory_level = 0
     variant.locations = [(1, True, 3), (2, False, 9)]
     # Decoy: out of stock on BC, but the listing is in audit, not active.
-    held = next(l for l in auditing if len(l.skus) == 1)
+    held = next(candidate for candidate in auditing if len(candidate.skus) == 1)
     bc(held).inventory_tracking, bc(held).variants[0].inventory_level = "variant", 0
 
 
@@ -172,7 +172,7 @@ def sister_store(as_of: datetime, seed: int) -> list[Observation]:
     store.outcome(rejected[0], "refuse", as_of - hours(5), IMAGE_QUALITY)
     for k, listing in enumerate(rejected[1:]):
         store.outcome(listing, "refuse", as_of - timedelta(days=10 + k), OLD_REASONS[k % len(OLD_REASONS)])
-    for listing in [l for l in active[20:] if len(l.skus) == 1][:2]:
+    for listing in [candidate for candidate in active[20:] if len(candidate.skus) == 1][:2]:
         product = store.product_of(listing)
         product.inventory_tracking = "variant"
         product.variants[0].inventory_level = 0

@@ -29,40 +29,13 @@ locations_now as (
     group by store_key, bc_variant_id
 ),
 
--- Since when each variant and product has been out of stock: its first out-of-stock version after
--- its last in-stock one.
+-- Since when each variant and product has been out of stock.
 variant_oos_since as (
-    select
-        store_key,
-        bc_variant_id,
-        min(case when variant_inventory_level <= 0 then valid_from end) as oos_since
-    from variants as history
-    where valid_from <= {{ as_of() }}
-        and valid_from > coalesce((
-            select max(in_stock.valid_from) from variants as in_stock
-            where in_stock.store_key = history.store_key
-                and in_stock.bc_variant_id = history.bc_variant_id
-                and in_stock.valid_from <= {{ as_of() }}
-                and in_stock.variant_inventory_level > 0
-        ), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-    group by store_key, bc_variant_id
+    {{ out_of_stock_since('variants', 'bc_variant_id', 'variant_inventory_level') }}
 ),
 
 product_oos_since as (
-    select
-        store_key,
-        bc_product_id,
-        min(case when product_inventory_level <= 0 then valid_from end) as oos_since
-    from products as history
-    where valid_from <= {{ as_of() }}
-        and valid_from > coalesce((
-            select max(in_stock.valid_from) from products as in_stock
-            where in_stock.store_key = history.store_key
-                and in_stock.bc_product_id = history.bc_product_id
-                and in_stock.valid_from <= {{ as_of() }}
-                and in_stock.product_inventory_level > 0
-        ), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-    group by store_key, bc_product_id
+    {{ out_of_stock_since('products', 'bc_product_id', 'product_inventory_level') }}
 ),
 
 current_stock as (
