@@ -6,7 +6,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DLT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install demo test lock clean
+.PHONY: install chromium demo test lock clean
 
 $(BIN)/listing-pulse: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,16 @@ $(VENV)-duckdb14/bin/python: requirements-duckdb14.lock
 
 install: $(BIN)/listing-pulse $(VENV)-duckdb14/bin/python
 
+# The report's browser tests drive Debian's Chromium (no browser download); installed when missing.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 demo: install
 	$(BIN)/listing-pulse load --source sample --scenario default
 	$(BIN)/listing-pulse build
 	$(BIN)/listing-pulse cards
 
-test: install
+test: install chromium
 	$(BIN)/python -m pytest
 
 # Re-resolve the pins from pyproject.toml's ranges (needs the package registry).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -162,6 +162,32 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from ingestion.report import ReportError, default_database, render_report
+    from ingestion.report.render import DBT_TARGET, tile_summary
+
+    database = args.db or default_database()
+    out = args.out or database.parent / "listing_pulse_report.html"
+    try:
+        data = render_report(database, out, stale_after=timedelta(hours=args.stale_after_hours), dbt_target=args.dbt_target or DBT_TARGET)
+    except ReportError as exc:
+        print(f"listing-pulse report: {exc}", file=sys.stderr)
+        return 2
+    for store in data.stores:
+        for tile in store.tiles:
+            print(tile_summary(tile))
+    print(f"report of {database} written to {out}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    if not run_dbt(["docs", "generate", "--static"]):
+        return 1
+    site = settings.PROJECT_ROOT / "target" / "static_index.html"
+    print(f"dbt docs site written to {site} (one file with every model, card and exposure; open it in a browser)")
+    return 0
+
+
 def display(value: object) -> str:
     """A cell as people read it: no trailing decimal zeros on whole numbers, 4 places otherwise."""
     if value is None:
@@ -242,6 +268,16 @@ def parser() -> argparse.ArgumentParser:
     sql = commands.add_parser("sql", help="run one SQL statement on the published file (read-only)")
     sql.add_argument("statement", help='e.g. "select * from marts.aex_rejected_auditing_listings"')
     sql.set_defaults(run=cmd_sql)
+
+    report = commands.add_parser("report", help="write the cards as one self-contained HTML file")
+    report.add_argument("--db", type=Path, help="the DuckDB file to read (default: the published file if any, else the build file)")
+    report.add_argument("--out", type=Path, help="the HTML file to write (default: listing_pulse_report.html beside --db)")
+    report.add_argument("--stale-after-hours", type=float, default=2.0, help="a card whose data is older than this at its as_of is shown as stale (default 2)")
+    report.add_argument("--dbt-target", type=Path, help="dbt's target folder, read for failed tests (default: the project's target/)")
+    report.set_defaults(run=cmd_report)
+
+    docs = commands.add_parser("docs", help="build dbt's static documentation site (dbt docs generate --static)")
+    docs.set_defaults(run=cmd_docs)
     return root
 
 
