@@ -164,10 +164,10 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from ingestion.report import ReportError, default_database, render_report
-    from ingestion.report.render import DBT_TARGET, tile_summary
+    from ingestion.report.render import DBT_TARGET, REPORT_NAME, tile_summary
 
     database = args.db or default_database()
-    out = args.out or database.parent / "listing_pulse_report.html"
+    out = args.out or database.parent / REPORT_NAME
     try:
         data = render_report(database, out, stale_after=timedelta(hours=args.stale_after_hours), dbt_target=args.dbt_target or DBT_TARGET)
     except ReportError as exc:

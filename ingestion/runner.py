@@ -26,6 +26,7 @@ from typing import Any
 from ingestion import settings
 from ingestion.pipeline import LoadReport
 from ingestion.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
+from ingestion.report.render import REPORT_NAME, render_report
 from ingestion.warehouse import invoke_dbt
 
 # Fault injection for the tests that kill a run at a known point: set to `load:aliexpress` (after the
@@ -222,6 +223,16 @@ def _steps(log: RunLog, paths: Paths, as_of: datetime, loader: Loader | None, sa
         _complain(str(exc))
         return ExitCode.PUBLISH_FAILED
     say(f"published {len(rows)} mart(s) to {paths.published} as of {as_of.isoformat()}")
+
+    report_path = paths.published.parent / REPORT_NAME
+    try:
+        with log.step("report") as record:
+            render_report(paths.published, report_path)
+            record["path"] = report_path
+    except Exception as exc:  # the published file is good; a report that failed to render only warns
+        _complain(f"the report could not be written ({exc}); the published file is unaffected")
+        return ExitCode.PUBLISHED_WITH_WARNINGS
+    say(f"report written to {report_path}")
     return ExitCode.PUBLISHED_WITH_WARNINGS if _warned(freshness, build) else ExitCode.PUBLISHED
 
 

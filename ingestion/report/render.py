@@ -15,7 +15,7 @@ from ingestion.report import charts
 from ingestion.report.data import ReportData, Store, Tile, read_report_data
 from ingestion.report.dbt_results import read_failed_tests
 
-PUBLISHED_DATABASE = settings.PROJECT_ROOT / "data" / "published" / "listing_pulse.duckdb"
+REPORT_NAME = "listing_pulse_report.html"
 DBT_TARGET = settings.PROJECT_ROOT / "target"
 STATE_WORDS = {
     "ok": "OK",
@@ -28,7 +28,8 @@ STATE_WORDS = {
 
 def default_database() -> Path:
     """The published file if there is one (what BI reads), else the build file."""
-    return PUBLISHED_DATABASE if PUBLISHED_DATABASE.exists() else settings.database_path()
+    published = settings.published_path()
+    return published if published.exists() else settings.database_path()
 
 
 def _number(value: int | float | None, unit: str = "count") -> str:

@@ -233,5 +233,6 @@ def test_killed_runs_leave_no_stale_lock_or_temp_file_and_a_rerun_recovers(three
     rerun = run_cli(command, data)
     assert rerun.returncode == PUBLISHED_WITH_WARNINGS, rerun.stderr[-3000:]
     assert "removed 1 temp file(s) an interrupted run left" in rerun.stdout
-    assert [p.name for p in data.published.parent.iterdir()] == ["listing_pulse.duckdb"]
+    # Nothing left behind but the published file and the report `run` writes beside it.
+    assert sorted(p.name for p in data.published.parent.iterdir()) == ["listing_pulse.duckdb", "listing_pulse_report.html"]
     assert mart_contents(data.published) == mart_contents(three_runs.snapshots[0])
