@@ -72,13 +72,15 @@ def test_each_run_logs_its_steps_as_json_lines(three_runs: ThreeRuns) -> None:
     assert [(r["exit_code"], r["exit_name"]) for r in runs] == [(10, "published_with_warnings")] * 3
     first = [r for r in finished if r["run_id"] == runs[0]["run_id"]]
     assert [(r["step"], r["outcome"]) for r in first] == [
-        ("load", "ok"), ("parse", "ok"), ("freshness", "warn"), ("build", "ok"), ("publish", "ok"), ("run", "finished")]
+        ("load", "ok"), ("parse", "ok"), ("freshness", "warn"), ("build", "ok"), ("publish", "ok"), ("report", "ok"),
+        ("run", "finished")]
     load, publish_step = first[0], first[4]
     assert load["rows"]["backlog.aliexpress.listings"] == 201
     assert load["rows"]["backlog.bigcommerce.variants"] == load["rows"]["backlog.aliexpress.listing_skus"]
     assert publish_step["rows"]["aex_total_listings"] == 201
     assert publish_step["rows"]["kpi_cards"] == REGISTERED_CARDS
-    assert all(r["duration_s"] >= 0 and r["finished_at"] >= r["started_at"] for r in first[:5])
+    assert all(r["duration_s"] >= 0 and r["finished_at"] >= r["started_at"] for r in first[:6])
+    assert Path(first[5]["path"]).name == "listing_pulse_report.html"
 
 
 def test_published_file_has_only_marts_in_bi_types(three_runs: ThreeRuns) -> None:
