@@ -127,11 +127,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             print_report(report)
         return reports
 
-    return run("run", args.as_of or datetime.now(timezone.utc), loader, args.wait)
+    return run("run", args.as_of, loader, args.wait)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    return run("publish", args.as_of or datetime.now(timezone.utc), None, args.wait)
+    return run("publish", args.as_of, None, args.wait)
 
 
 def readable_file() -> Path:

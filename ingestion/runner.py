@@ -138,14 +138,15 @@ Loader = Callable[[Callable[[str], None]], list[LoadReport]]
 
 def run(
     command: str,
-    as_of: datetime,
+    as_of: datetime | None,
     loader: Loader | None = None,
     wait_seconds: float = 0,
     paths: Paths | None = None,
     say: Callable[[str], None] = print,
 ) -> ExitCode:
     """Load (when `loader` is given), check freshness, build at `as_of`, publish; log each step.
-    `loader` lands the data and calls its argument with each source's name once that source landed."""
+    `loader` lands the data and calls its argument with each source's name once that source landed.
+    `as_of` None means the moment the build starts, after the load: a load observed "now" must be seen."""
     paths = paths or Paths.configured()
     log = RunLog(paths.run_log, command)
     started = time.monotonic()
@@ -160,7 +161,9 @@ def run(
     return code
 
 
-def _steps(log: RunLog, paths: Paths, as_of: datetime, loader: Loader | None, say: Callable[[str], None]) -> ExitCode:
+def _steps(
+    log: RunLog, paths: Paths, as_of: datetime | None, loader: Loader | None, say: Callable[[str], None]
+) -> ExitCode:
     stale = remove_stale_temp_files(paths.published)
     if stale:
         say(f"removed {len(stale)} temp file(s) an interrupted run left: {', '.join(p.name for p in stale)}")
@@ -179,6 +182,8 @@ def _steps(log: RunLog, paths: Paths, as_of: datetime, loader: Loader | None, sa
         except Exception as exc:  # any failure to land: the build and the published file stay as they were
             _complain(f"load failed: {exc}. Nothing was built or published; the published file is unchanged.")
             return ExitCode.LOAD_FAILED
+
+    as_of = as_of or datetime.now(timezone.utc)
 
     # Parse once, without vars: a new `as_of` every run would otherwise make dbt parse the whole project
     # again (vars invalidate its partial parsing); freshness and build reuse the manifest with their vars.

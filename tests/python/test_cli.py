@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -42,3 +43,27 @@ def test_cards_prints_every_card_of_every_store(warehouse: Warehouse, monkeypatc
     default_oversell = next(line for line in lines if line.startswith("default") and "aex_xc_listed_but_oos_on_bc" in line)
     assert " 4 " in default_oversell
     assert len(lines) == 2 + 3 * 10  # header, rule, three stores x ten cards
+
+
+def test_run_without_as_of_builds_at_a_moment_that_sees_what_it_just_loaded(tmp_path) -> None:
+    # Regression: `run` once fixed as_of before loading, so a sample (or API) load observed a second later
+    # was "not yet observed" and every card came out null. backlog_clears at now: 200 listings, none held.
+    env = {
+        **os.environ,
+        "LISTING_PULSE_DB": str(tmp_path / "build.duckdb"),
+        "LISTING_PULSE_PUBLISHED": str(tmp_path / "published" / "listing_pulse.duckdb"),
+        "LISTING_PULSE_RUN_LOG": str(tmp_path / "run_log.jsonl"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "ingestion.cli", "run", "--source", "sample", "--scenario", "backlog_clears"],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    assert result.returncode in (0, 10), result.stderr[-2000:]
+    cards = subprocess.run(
+        [sys.executable, "-m", "ingestion.cli", "sql",
+         "select card_key, value from marts.kpi_cards where card_key in "
+         "('aex_total_listings', 'aex_rejected_auditing_listings') order by card_key"],
+        capture_output=True, text=True, env=env, check=True,
+    ).stdout
+    assert cards.split() == ["card_key", "value", "-" * len("aex_rejected_auditing_listings"), "-----",
+                             "aex_rejected_auditing_listings", "0", "aex_total_listings", "200"]
