@@ -40,9 +40,10 @@ def check_store_key(store_key: str) -> str:
 
 
 def latest_observation(db_path: Path, dataset: str, store_key: str) -> datetime | None:
+    """The store's latest observation already landed in `dataset`, if any (a read-only look)."""
     if not db_path.exists():
         return None
-    with duckdb.connect(str(db_path)) as con:
+    with duckdb.connect(str(db_path), read_only=True) as con:
         found = con.execute(
             "select count(*) from information_schema.tables where table_schema = ? and table_name = 'observations'",
             [dataset],
