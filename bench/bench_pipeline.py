@@ -26,10 +26,10 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingestion import settings  # noqa: E402,F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR)
-from ingestion.pipeline import load_observation  # noqa: E402
-from ingestion.sample.store import ACTIVE, AUDITING, EDITING_REQUIRED, EXPIRED, VIOLATE_OFFLINE, SampleStore  # noqa: E402
-from ingestion.warehouse import run_dbt  # noqa: E402
+from ingestion import paths  # noqa: E402,F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR)
+from ingestion.sources.load import load_observation  # noqa: E402
+from ingestion.sources.sample.store import ACTIVE, AUDITING, EDITING_REQUIRED, EXPIRED, VIOLATE_OFFLINE, SampleStore  # noqa: E402
+from ingestion.serving.dbt import run_dbt  # noqa: E402
 
 AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
 CARDS = ("aex_total_listings", "aex_rejected_auditing_listings", "aex_rejected_listings_24h", "aex_xc_listed_but_oos_on_bc")

@@ -19,11 +19,11 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from ingestion.pipeline import load_observation
+from ingestion.sources.load import load_observation
 from ingestion.report import render_report
-from ingestion.sample.scenarios import IMAGE_QUALITY, MISSING_BRAND, Observation, generate
-from ingestion.sample.store import ACTIVE, AUDITING, EDITING_REQUIRED, EXPIRED, SampleStore
-from ingestion.warehouse import run_dbt
+from ingestion.sources.sample.scenarios import IMAGE_QUALITY, MISSING_BRAND, Observation, generate
+from ingestion.sources.sample.store import ACTIVE, AUDITING, EDITING_REQUIRED, EXPIRED, SampleStore
+from ingestion.serving.dbt import run_dbt
 
 AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
 BIN = Path(sys.executable).parent

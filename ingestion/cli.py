@@ -1,4 +1,4 @@
-"""The `listing-pulse` command: a thin layer over ingestion.pipeline, ingestion.warehouse and the sample."""
+"""The `listing-pulse` command: a thin layer over ingestion.sources.load, ingestion.serving.dbt and the sample."""
 
 from __future__ import annotations
 
@@ -11,15 +11,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion import settings  # first: sets DLT_PROJECT_DIR and DBT_PROFILES_DIR
-from ingestion.aliexpress.source import AliExpressCapture
-from ingestion.bigcommerce.source import BigCommerceCapture
-from ingestion.http import SourceError
-from ingestion.pipeline import LoadError, LoadReport, load_observation
-from ingestion.runner import run
-from ingestion.warehouse import query, run_dbt
-
-SOURCES = ("sample", "files", "api")
+from ingestion import paths  # first: sets DLT_PROJECT_DIR and DBT_PROFILES_DIR
+from ingestion.sources.common.http import SourceError
+from ingestion.sources.load import SOURCES, LoadError, LoadReport, LoadRequest, land
+from ingestion.serving.run import run
+from ingestion.serving.dbt import query, run_dbt
 
 CARD_COLUMNS = "store_key, card_key, card_name, value, unit, time_window, is_alerting, data_as_of"
 
@@ -46,56 +42,15 @@ def progress(line: str) -> None:
     print(line, flush=True)
 
 
-def print_drop(aliexpress: AliExpressCapture | None, bigcommerce: BigCommerceCapture | None) -> None:
-    """Files read per resource, as the API sweep prints pages per resource."""
-    if aliexpress is not None:
-        progress(f"aliexpress listings: {len(aliexpress.product_lists)} file(s)")
-        progress(f"aliexpress product details: {len(aliexpress.product_infos)} response(s)")
-        progress(f"aliexpress audit outcomes: {len(aliexpress.audit_events)} line(s)")
-    if bigcommerce is not None:
-        progress(f"bigcommerce catalog products: {len(bigcommerce.catalog_pages)} file(s)")
-        progress(f"bigcommerce inventory items: {len(bigcommerce.inventory_pages)} file(s)")
-
-
-def load_reports(args: argparse.Namespace, on_landed: Callable[[str], None] | None = None) -> list[LoadReport]:
-    """Land what `args` (the options of `load`) name; `on_landed(source)` after each source landed."""
-    if args.source == "sample":
-        from ingestion.sample.scenarios import generate
-
-        store_key = args.store or args.scenario
-        observations = generate(args.scenario, args.as_of or datetime.now(timezone.utc), seed=args.seed)
-        reports = [
-            load_observation(
-                store_key, observation.observed_at, observation.aliexpress, observation.bigcommerce, on_landed=on_landed
-            )
-            for observation in observations
-        ]
-    elif args.source == "api":
-        from ingestion.api_sweep import sweep_store
-
-        if args.path is not None or args.observed_at is not None:
-            raise LoadError("--path and --observed-at apply to --source files; an API load is observed now")
-        store_key = args.store or "default"
-        observed_at = datetime.now(timezone.utc)
-        capture = sweep_store(store_key, settings.database_path(), progress)
-        reports = [load_observation(store_key, observed_at, capture.aliexpress, capture.bigcommerce, on_landed=on_landed)]
-    else:
-        from ingestion.aliexpress.files import read_drop as read_aliexpress
-        from ingestion.bigcommerce.files import read_drop as read_bigcommerce
-
-        if args.path is None or not args.path.is_dir():
-            raise LoadError("--source files needs --path DIR, a folder laid out as README 'File drop' says")
-        aliexpress, bigcommerce = read_aliexpress(args.path), read_bigcommerce(args.path)
-        if aliexpress is None and bigcommerce is None:
-            raise LoadError(f"{args.path} holds neither an aliexpress/ nor a bigcommerce/ folder")
-        print_drop(aliexpress, bigcommerce)
-        observed_at = args.observed_at or datetime.now(timezone.utc)
-        reports = [load_observation(args.store or "default", observed_at, aliexpress, bigcommerce, on_landed=on_landed)]
-    return reports
+def load_request(args: argparse.Namespace) -> LoadRequest:
+    return LoadRequest(
+        source=args.source, scenario=args.scenario, as_of=args.as_of, seed=args.seed,
+        path=args.path, observed_at=args.observed_at, store=args.store,
+    )
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    reports = load_reports(args)
+    reports = land(load_request(args), progress)
     for report in reports:
         print_report(report)
     quarantined = sum(len(report.quarantined) for report in reports)
@@ -117,12 +72,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    args.source = args.source or settings.configured_source()
+    args.source = args.source or paths.configured_source()
     if args.source not in SOURCES:
         raise LoadError(f"LISTING_PULSE_SOURCE={args.source!r} is not a source; use one of {', '.join(SOURCES)}")
 
     def loader(on_landed: Callable[[str], None]) -> list[LoadReport]:
-        reports = load_reports(args, on_landed)
+        reports = land(load_request(args), progress, on_landed)
         for report in reports:
             print_report(report)
         return reports
@@ -136,10 +91,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def readable_file() -> Path:
     """The published file; the build file, saying so, when nothing was published yet."""
-    published = settings.published_path()
+    published = paths.published_path()
     if published.exists():
         return published
-    build = settings.database_path()
+    build = paths.database_path()
     if not build.exists():
         raise LoadError(f"no warehouse at {published} or {build}: run `listing-pulse run` first")
     print(f"nothing published yet at {published}; reading the build file {build}", file=sys.stderr)
@@ -183,7 +138,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     if not run_dbt(["docs", "generate", "--static"]):
         return 1
-    site = settings.PROJECT_ROOT / "target" / "static_index.html"
+    site = paths.PROJECT_ROOT / "target" / "static_index.html"
     print(f"dbt docs site written to {site} (one file with every model, card and exposure; open it in a browser)")
     return 0
 

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from ingestion.report.dbt_results import FailedTests
-from ingestion.settings import PROJECT_ROOT
+from ingestion.paths import PROJECT_ROOT
 
 WORKLIST_ROWS = 50
 REGISTRY_SEED = PROJECT_ROOT / "seeds" / "kpi_card_registry.csv"

@@ -10,13 +10,13 @@ import jinja2
 import plotly
 from plotly.offline import get_plotlyjs
 
-from ingestion import settings
+from ingestion import paths
 from ingestion.report import charts
 from ingestion.report.data import ReportData, Store, Tile, read_report_data
 from ingestion.report.dbt_results import read_failed_tests
 
 REPORT_NAME = "listing_pulse_report.html"
-DBT_TARGET = settings.PROJECT_ROOT / "target"
+DBT_TARGET = paths.PROJECT_ROOT / "target"
 STATE_WORDS = {
     "ok": "OK",
     "alerting": "Alerting",
@@ -28,8 +28,8 @@ STATE_WORDS = {
 
 def default_database() -> Path:
     """The published file if there is one (what BI reads), else the build file."""
-    published = settings.published_path()
-    return published if published.exists() else settings.database_path()
+    published = paths.published_path()
+    return published if published.exists() else paths.database_path()
 
 
 def _number(value: int | float | None, unit: str = "count") -> str:

@@ -19,10 +19,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion import settings  # noqa: F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR)
-from ingestion.pipeline import load_observation
-from ingestion.sample.scenarios import generate
-from ingestion.warehouse import run_dbt
+from ingestion import paths  # noqa: F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR)
+from ingestion.sources.load import load_observation
+from ingestion.sources.sample.scenarios import generate
+from ingestion.serving.dbt import run_dbt
 
 AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
 BACKLOG_OBSERVATIONS = (

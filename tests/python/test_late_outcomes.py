@@ -6,7 +6,7 @@ import shutil
 
 import duckdb
 
-from ingestion.warehouse import run_dbt
+from ingestion.serving.dbt import run_dbt
 from tests.python.conftest import AS_OF, Warehouse
 
 

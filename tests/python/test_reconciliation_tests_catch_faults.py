@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.warehouse import invoke_dbt
+from ingestion.serving.dbt import invoke_dbt
 from tests.python.conftest import AS_OF, Warehouse
 
 # test name -> SQL that breaks exactly what the test guards, in the copy of the warehouse.

@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ingestion.aliexpress.source import parse_capture as parse_aliexpress
-from ingestion.bigcommerce.source import parse_capture as parse_bigcommerce
-from ingestion.sample.scenarios import SCENARIOS, Observation, generate
+from ingestion.sources.aliexpress.source import parse_capture as parse_aliexpress
+from ingestion.sources.bigcommerce.source import parse_capture as parse_bigcommerce
+from ingestion.sources.sample.scenarios import SCENARIOS, Observation, generate
 
 AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
 

@@ -1,6 +1,6 @@
 """Every card of every scenario store against the worked examples of the card pages (shared/cards).
 
-Each expected value is worked out by hand from the construction in ingestion/sample/scenarios.py;
+Each expected value is worked out by hand from the construction in ingestion/sources/sample/scenarios.py;
 the comment beside it says how. A naive rule gives a different number, because of the decoys.
 """
 
@@ -244,7 +244,7 @@ def test_expiring_soon_counts_active_listings_ending_within_seven_days(warehouse
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
-    from ingestion.sample.scenarios import generate
+    from ingestion.sources.sample.scenarios import generate
 
     (observation,) = generate("default", AS_OF)
     shanghai = ZoneInfo("Asia/Shanghai")

@@ -12,8 +12,8 @@ import pytest
 import requests
 from pytest_httpserver import HTTPServer
 
-from ingestion import settings  # noqa: F401  (sets DLT_PROJECT_DIR before dlt reads config)
-from ingestion.http import CallLog, HttpCaller, RetryPolicy
+from ingestion import paths  # noqa: F401  (sets DLT_PROJECT_DIR before dlt reads config)
+from ingestion.sources.common.http import CallLog, HttpCaller, RetryPolicy
 from tests.python.connectors import fake_apis
 
 STORE = "shop_a"

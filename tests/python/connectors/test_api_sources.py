@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.api_sweep import sweep_store
+from ingestion.sources.sweep import sweep_store
 from ingestion.cli import main
-from ingestion.http import SourceAuthError
-from ingestion.pipeline import load_observation
+from ingestion.sources.common.http import SourceAuthError
+from ingestion.sources.load import load_observation
 from tests.python.connectors import fake_apis
 from tests.python.connectors.conftest import STORE, Recorder, rows, table_snapshot
 from tests.python.connectors.fake_apis import FakeApis, FakeListing, bc_product, error, throttled

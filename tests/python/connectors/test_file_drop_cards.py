@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.cli import main
-from ingestion.warehouse import run_dbt
+from ingestion.serving.dbt import run_dbt
 from tests.python.connectors import drops
 from tests.python.connectors.conftest import rows
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import requests
 
-from ingestion.aliexpress.client import sign
-from ingestion.http import CallLog, HttpCaller, RetryPolicy, SourceAuthError, SourceError
+from ingestion.sources.aliexpress.client import sign
+from ingestion.sources.common.http import CallLog, HttpCaller, RetryPolicy, SourceAuthError, SourceError
 
 # The concatenation, written out by hand (parameters sorted by name, key then value, no separators):
 #   app_key12345678 formatjson methodaliexpress.solution.product.info.get product_id1005001

@@ -2,7 +2,7 @@
 
 `backlog_clears` has three observations (09 -> 11 Mar). Each is written as a file drop, so three
 consecutive `listing-pulse run --source files` publish three versions of the warehouse, with these cards
-(worked out by hand from the scenario's construction, ingestion/sample/scenarios.py):
+(worked out by hand from the scenario's construction, ingestion/sources/sample/scenarios.py):
 
   as_of 03-08 09:00  total 201, rejected/auditing 0, rejected 24h 0, listed-but-OOS-on-BC 0
   as_of 03-09 09:00  total 200 (one deleted), rejected/auditing 5 (4 rejected + 1 held in audit),
@@ -29,8 +29,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.sample.scenarios import Observation, generate
-from ingestion.settings import PROJECT_ROOT
+from ingestion.sources.sample.scenarios import Observation, generate
+from ingestion.paths import PROJECT_ROOT
 
 STORE = "backlog"
 AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
@@ -41,7 +41,7 @@ EXPECTED_CARDS = (
     {"aex_total_listings": 200, "aex_rejected_auditing_listings": 5, "aex_rejected_listings_24h": 4, "aex_xc_listed_but_oos_on_bc": 0},
     {"aex_total_listings": 200, "aex_rejected_auditing_listings": 0, "aex_rejected_listings_24h": 0, "aex_xc_listed_but_oos_on_bc": 0},
 )
-# Exit codes (ingestion.runner.ExitCode). The sample's observations are months old, so `dbt source
+# Exit codes (ingestion.serving.run.ExitCode). The sample's observations are months old, so `dbt source
 # freshness` reports them stale: a clean run publishes with warnings.
 PUBLISHED_WITH_WARNINGS, BUILD_FAILED, LOCKED = 10, 30, 50
 WAIT = 180  # seconds any one subprocess may take before the test fails (never a timed assertion)

@@ -13,9 +13,9 @@ import duckdb
 import pytest
 import sqlalchemy
 
-from ingestion.publish import PublishError, publish
-from ingestion.runner import ExitCode, run_lock
-from ingestion.settings import PROJECT_ROOT
+from ingestion.serving.publish import PublishError, publish
+from ingestion.serving.run import ExitCode, run_lock
+from ingestion.paths import PROJECT_ROOT
 
 from .conftest import (
     BUILD_FAILED,

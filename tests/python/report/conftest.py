@@ -16,11 +16,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from ingestion.pipeline import load_observation
+from ingestion.sources.load import load_observation
 from ingestion.report import render_report
-from ingestion.sample.scenarios import generate
-from ingestion.sample.store import ACTIVE, SampleStore
-from ingestion.warehouse import run_dbt
+from ingestion.sources.sample.scenarios import generate
+from ingestion.sources.sample.store import ACTIVE, SampleStore
+from ingestion.serving.dbt import run_dbt
 
 AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
 STALE_OBSERVED_AT = AS_OF - timedelta(hours=6)

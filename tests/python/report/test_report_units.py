@@ -11,7 +11,7 @@ from ingestion.cli import main
 from ingestion.report import ReportError, render_report
 from ingestion.report.data import ReportData, Store, Tile
 from ingestion.report.render import render_html
-from ingestion.warehouse import invoke_dbt
+from ingestion.serving.dbt import invoke_dbt
 
 AS_OF = datetime(2026, 3, 11, 9, 0)
 

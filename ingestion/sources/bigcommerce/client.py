@@ -13,10 +13,10 @@ from typing import Any
 import dlt
 import requests
 
-from ingestion.bigcommerce.source import BigCommerceCapture
-from ingestion.http import HttpCaller, SourceError
-from ingestion.pages import Page
-from ingestion.store_settings import resolve, setting_name
+from ingestion.sources.common.captures import BigCommerceCapture
+from ingestion.sources.common.http import HttpCaller, SourceError
+from ingestion.sources.common.pages import Page
+from ingestion.sources.common.config import resolve, setting_name
 
 API_URL = "https://api.bigcommerce.com"
 PAGE_LIMIT = 250

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingestion.aliexpress import client as aliexpress
-from ingestion.aliexpress.source import AliExpressCapture
-from ingestion.bigcommerce import client as bigcommerce
-from ingestion.bigcommerce.source import BigCommerceCapture
-from ingestion.http import HttpCaller
+from ingestion.sources.aliexpress import client as aliexpress
+from ingestion.sources.common.captures import AliExpressCapture
+from ingestion.sources.bigcommerce import client as bigcommerce
+from ingestion.sources.common.captures import BigCommerceCapture
+from ingestion.sources.common.http import HttpCaller
 
 
 @dataclass

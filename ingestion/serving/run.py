@@ -23,11 +23,11 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from ingestion import settings
-from ingestion.pipeline import LoadReport
-from ingestion.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
+from ingestion import paths
+from ingestion.sources.load import LoadReport
+from ingestion.serving.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
 from ingestion.report.render import REPORT_NAME, render_report
-from ingestion.warehouse import invoke_dbt
+from ingestion.serving.dbt import invoke_dbt
 
 # Fault injection for the tests that kill a run at a known point: set to `load:aliexpress` (after the
 # AliExpress source landed, before BigCommerce), `build:<model name>` (once dbt finished that model) or
@@ -130,7 +130,7 @@ class Paths:
 
     @classmethod
     def configured(cls) -> Paths:
-        return cls(settings.database_path(), settings.published_path(), settings.lock_path(), settings.run_log_path())
+        return cls(paths.database_path(), paths.published_path(), paths.lock_path(), paths.run_log_path())
 
 
 Loader = Callable[[Callable[[str], None]], list[LoadReport]]

@@ -12,7 +12,7 @@ from typing import Any
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 from dlt.common.configuration.inject import with_config
 
-from ingestion.http import SourceError
+from ingestion.sources.common.http import SourceError
 
 
 def setting_name(source: str, store_key: str, name: str) -> str:

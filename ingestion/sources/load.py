@@ -1,4 +1,5 @@
-"""Run one observation of one store through both dlt sources into the build file."""
+"""Land one observation of one store: from the sample generator, a file drop or the live APIs, through
+both dlt sources into the build file."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from pathlib import Path
 import dlt
 import duckdb
 
-from ingestion import settings
-from ingestion.aliexpress import source as aliexpress
-from ingestion.bigcommerce import source as bigcommerce
-from ingestion.pages import QuarantinedRecord
+from ingestion import paths
+from ingestion.sources.aliexpress import source as aliexpress
+from ingestion.sources.bigcommerce import source as bigcommerce
+from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
+from ingestion.sources.common.pages import QuarantinedRecord
 
 STORE_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,62}$")
 
@@ -72,15 +74,15 @@ def _pipeline(source_name: str, store_key: str, db_path: Path) -> dlt.Pipeline:
         pipeline_name=f"listing_pulse_{source_name}_{store_key}",
         destination=dlt.destinations.duckdb(str(db_path)),
         dataset_name=f"raw_{source_name}",
-        pipelines_dir=str(settings.pipelines_dir()),
+        pipelines_dir=str(paths.pipelines_dir()),
     )
 
 
 def load_observation(
     store_key: str,
     observed_at: datetime,
-    aliexpress_capture: aliexpress.AliExpressCapture | None,
-    bigcommerce_capture: bigcommerce.BigCommerceCapture | None,
+    aliexpress_capture: AliExpressCapture | None,
+    bigcommerce_capture: BigCommerceCapture | None,
     db_path: Path | None = None,
     on_landed: Callable[[str], None] | None = None,
 ) -> LoadReport:
@@ -90,7 +92,7 @@ def load_observation(
     if observed_at.tzinfo is None:
         raise LoadError("observed_at must carry a time zone")
     observed_at = observed_at.astimezone(timezone.utc)
-    db_path = db_path or settings.database_path()
+    db_path = db_path or paths.database_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     report = LoadReport(store_key, observed_at)
 
@@ -111,3 +113,74 @@ def load_observation(
         if on_landed is not None:
             on_landed(source_name)
     return report
+
+
+SOURCES = ("sample", "files", "api")
+
+
+@dataclass
+class LoadRequest:
+    """What one `load` lands: the options of `listing-pulse load`."""
+
+    source: str = "sample"
+    scenario: str = "default"
+    as_of: datetime | None = None
+    seed: int = 20260309
+    path: Path | None = None
+    observed_at: datetime | None = None
+    store: str | None = None
+
+
+def land(
+    request: LoadRequest,
+    progress: Callable[[str], None] = lambda line: None,
+    on_landed: Callable[[str], None] | None = None,
+) -> list[LoadReport]:
+    """Land what `request` names; `on_landed(source)` after each source landed."""
+    if request.source == "sample":
+        from ingestion.sources.sample.scenarios import generate
+
+        store_key = request.store or request.scenario
+        observations = generate(request.scenario, request.as_of or datetime.now(timezone.utc), seed=request.seed)
+        return [
+            load_observation(store_key, o.observed_at, o.aliexpress, o.bigcommerce, on_landed=on_landed)
+            for o in observations
+        ]
+    if request.source == "api":
+        from ingestion.sources.sweep import sweep_store
+
+        if request.path is not None or request.observed_at is not None:
+            raise LoadError("--path and --observed-at apply to --source files; an API load is observed now")
+        store_key = request.store or "default"
+        observed_at = datetime.now(timezone.utc)
+        capture = sweep_store(store_key, paths.database_path(), progress)
+        return [load_observation(store_key, observed_at, capture.aliexpress, capture.bigcommerce, on_landed=on_landed)]
+    if request.source == "files":
+        from ingestion.sources.aliexpress.files import read_drop as read_aliexpress
+        from ingestion.sources.bigcommerce.files import read_drop as read_bigcommerce
+
+        if request.path is None or not request.path.is_dir():
+            raise LoadError("--source files needs --path DIR, a folder laid out as README 'File drop' says")
+        aliexpress_capture, bigcommerce_capture = read_aliexpress(request.path), read_bigcommerce(request.path)
+        if aliexpress_capture is None and bigcommerce_capture is None:
+            raise LoadError(f"{request.path} holds neither an aliexpress/ nor a bigcommerce/ folder")
+        _say_drop(aliexpress_capture, bigcommerce_capture, progress)
+        observed_at = request.observed_at or datetime.now(timezone.utc)
+        store_key = request.store or "default"
+        return [load_observation(store_key, observed_at, aliexpress_capture, bigcommerce_capture, on_landed=on_landed)]
+    raise LoadError(f"source {request.source!r} is not one of {', '.join(SOURCES)}")
+
+
+def _say_drop(
+    aliexpress_capture: AliExpressCapture | None,
+    bigcommerce_capture: BigCommerceCapture | None,
+    progress: Callable[[str], None],
+) -> None:
+    """Files read per resource, as the API sweep prints pages per resource."""
+    if aliexpress_capture is not None:
+        progress(f"aliexpress listings: {len(aliexpress_capture.product_lists)} file(s)")
+        progress(f"aliexpress product details: {len(aliexpress_capture.product_infos)} response(s)")
+        progress(f"aliexpress audit outcomes: {len(aliexpress_capture.audit_events)} line(s)")
+    if bigcommerce_capture is not None:
+        progress(f"bigcommerce catalog products: {len(bigcommerce_capture.catalog_pages)} file(s)")
+        progress(f"bigcommerce inventory items: {len(bigcommerce_capture.inventory_pages)} file(s)")

@@ -26,11 +26,11 @@ import dlt
 import duckdb
 import requests
 
-from ingestion.aliexpress.parse import PRODUCT_STATUS_TYPES, api_error, product_list_items, unwrap
-from ingestion.aliexpress.source import AliExpressCapture
-from ingestion.http import HttpCaller, SourceAuthError, SourceError, redact
-from ingestion.pages import Page
-from ingestion.store_settings import resolve, setting_name
+from ingestion.sources.aliexpress.parse import PRODUCT_STATUS_TYPES, api_error, product_list_items, unwrap
+from ingestion.sources.common.captures import AliExpressCapture
+from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError, redact
+from ingestion.sources.common.pages import Page
+from ingestion.sources.common.config import resolve, setting_name
 
 LIST_METHOD = "aliexpress.solution.product.list.get"
 INFO_METHOD = "aliexpress.solution.product.info.get"

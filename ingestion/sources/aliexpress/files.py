@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingestion.aliexpress.parse import PRODUCT_STATUS_TYPES
-from ingestion.aliexpress.source import AliExpressCapture
-from ingestion.pages import read_pages
+from ingestion.sources.aliexpress.parse import PRODUCT_STATUS_TYPES
+from ingestion.sources.common.captures import AliExpressCapture
+from ingestion.sources.common.pages import read_pages
 
 
 def read_drop(folder: Path) -> AliExpressCapture | None:

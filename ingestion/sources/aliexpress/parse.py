@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ingestion.pages import Page, QuarantinedRecord, as_text, text_row
+from ingestion.sources.common.pages import Page, QuarantinedRecord, as_text, text_row
 
 PRODUCT_STATUS_TYPES = ("onSelling", "offline", "auditing", "editingRequired")
 LISTING_KEY = ("store_key", "product_id")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import dlt
 
-from ingestion.aliexpress.parse import (
+from ingestion.sources.aliexpress.parse import (
     ATTRIBUTE_COLUMNS,
     ATTRIBUTE_KEY,
     AUDIT_EVENT_COLUMNS,
@@ -25,22 +24,8 @@ from ingestion.aliexpress.parse import (
     parse_product_info,
     parse_product_list,
 )
-from ingestion.landing import history_resource, keyed_resource, observations_resource, quarantine_resource
-from ingestion.pages import Page
-
-
-@dataclass
-class AliExpressCapture:
-    """The responses of one sweep of one store.
-
-    `product_lists` holds every `product.list.get` page of all four `product_status_type` passes,
-    each with the pass that returned it: a listing absent from them all is retired.
-    `product_infos` may cover only new or changed listings: SKUs are retired per listing.
-    """
-
-    product_lists: list[tuple[str, Page]] = field(default_factory=list)
-    product_infos: list[Page] = field(default_factory=list)
-    audit_events: list[Page] = field(default_factory=list)
+from ingestion.sources.common.landing import history_resource, keyed_resource, observations_resource, quarantine_resource
+from ingestion.sources.common.captures import AliExpressCapture
 
 
 def parse_capture(capture: AliExpressCapture, store_key: str) -> ParsedAliExpress:

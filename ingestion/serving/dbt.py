@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from ingestion import settings
+from ingestion import paths
 
 if TYPE_CHECKING:
     from dbt.cli.main import dbtRunnerResult
@@ -41,8 +41,8 @@ def invoke_dbt(
     dbt parsing the project again."""
     from dbt.cli.main import dbtRunner
 
-    os.environ["LISTING_PULSE_DB"] = str(db_path or settings.database_path())
-    command = [*args, "--project-dir", str(settings.PROJECT_ROOT), "--profiles-dir", str(settings.PROJECT_ROOT)]
+    os.environ["LISTING_PULSE_DB"] = str(db_path or paths.database_path())
+    command = [*args, "--project-dir", str(paths.PROJECT_ROOT), "--profiles-dir", str(paths.PROJECT_ROOT)]
     if as_of is not None:
         command += ["--vars", json.dumps({"as_of": utc_wall_clock(as_of)})]
     try:
@@ -64,7 +64,7 @@ def release_build_file() -> None:
 
 def query(sql: str, db_path: Path | None = None) -> tuple[list[str], list[tuple]]:
     """Run `sql` on a read-only connection; returns column names and rows."""
-    with duckdb.connect(str(db_path or settings.database_path()), read_only=True) as con:
+    with duckdb.connect(str(db_path or paths.database_path()), read_only=True) as con:
         cursor = con.execute(sql)
         columns = [description[0] for description in cursor.description]
         return columns, cursor.fetchall()

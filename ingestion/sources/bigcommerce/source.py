@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import dlt
 
-from ingestion.bigcommerce.parse import (
+from ingestion.sources.bigcommerce.parse import (
     INVENTORY_ITEM_COLUMNS,
     INVENTORY_ITEM_KEY,
     PRODUCT_COLUMNS,
@@ -20,16 +19,8 @@ from ingestion.bigcommerce.parse import (
     parse_catalog_page,
     parse_inventory_page,
 )
-from ingestion.landing import history_resource, observations_resource, quarantine_resource
-from ingestion.pages import Page
-
-
-@dataclass
-class BigCommerceCapture:
-    """All `catalog/products?include=variants` pages of one sweep, and `inventory/items` pages if loaded."""
-
-    catalog_pages: list[Page] = field(default_factory=list)
-    inventory_pages: list[Page] = field(default_factory=list)
+from ingestion.sources.common.landing import history_resource, observations_resource, quarantine_resource
+from ingestion.sources.common.captures import BigCommerceCapture
 
 
 def parse_capture(capture: BigCommerceCapture, store_key: str) -> ParsedBigCommerce:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingestion.bigcommerce.source import BigCommerceCapture
-from ingestion.pages import read_pages
+from ingestion.sources.common.captures import BigCommerceCapture
+from ingestion.sources.common.pages import read_pages
 
 
 def read_drop(folder: Path) -> BigCommerceCapture | None:

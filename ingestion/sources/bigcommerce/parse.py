@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ingestion.pages import Page, QuarantinedRecord, as_text, text_row
+from ingestion.sources.common.pages import Page, QuarantinedRecord, as_text, text_row
 
 PRODUCT_KEY = ("store_key", "id")
 VARIANT_KEY = ("store_key", "id")

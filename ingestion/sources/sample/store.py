@@ -12,9 +12,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ingestion.aliexpress.source import AliExpressCapture
-from ingestion.bigcommerce.source import BigCommerceCapture
-from ingestion.pages import Page
+from ingestion.sources.common.captures import AliExpressCapture
+from ingestion.sources.common.captures import BigCommerceCapture
+from ingestion.sources.common.pages import Page
 
 ALIEXPRESS_TZ = ZoneInfo("Asia/Shanghai")  # the IOP SDK sends and expects GMT+8 wall-clock times
 LIST_PAGE_SIZE = 50

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ingestion.aliexpress.source import AliExpressCapture
-from ingestion.bigcommerce.source import BigCommerceCapture
-from ingestion.sample.store import (
+from ingestion.sources.common.captures import AliExpressCapture
+from ingestion.sources.common.captures import BigCommerceCapture
+from ingestion.sources.sample.store import (
     ACTIVE,
     AUDITING,
     EDITING_REQUIRED,

@@ -1,0 +1,1 @@
+"""Everything that lands raw_* tables: one package per source, the sample generator, the loader."""
