@@ -6,7 +6,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DLT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install chromium demo test lock clean
+.PHONY: install chromium demo lint format test lock clean
 
 $(BIN)/listing-pulse: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +31,27 @@ demo: install
 	$(BIN)/listing-pulse run --source sample --scenario default || [ $$? -eq 10 ]
 	$(BIN)/listing-pulse cards
 
-test: install chromium
+# Lint before tests: ruff (lint + format check), mypy on ingestion/, sqlfluff on the SQL (dbt templater,
+# compiling against a scratch DuckDB file so it never touches the warehouse).
+lint: $(BIN)/listing-pulse
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	LISTING_PULSE_DB=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint --processes 2 models macros tests/reconciliation tests/merchant_data
+
+# Apply what the linters can fix by themselves.
+format: $(BIN)/listing-pulse
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	LISTING_PULSE_DB=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff fix --processes 2 models macros tests/reconciliation tests/merchant_data
+
+test: install chromium lint
 	$(BIN)/python -m pytest
 
 # Re-resolve the pins from pyproject.toml's ranges (needs the package registry).
 lock:
 	rm -rf /tmp/listing-pulse-lock && $(PYTHON) -m venv /tmp/listing-pulse-lock
-	/tmp/listing-pulse-lock/bin/pip install --quiet ".[test]"
+	/tmp/listing-pulse-lock/bin/pip install --quiet ".[test,lint]"
 	{ echo '# Every Python package listing-pulse needs, pinned (Python 3.11). Regenerate with `make lock`.'; \
 	  /tmp/listing-pulse-lock/bin/pip freeze --all --exclude pip --exclude listing-pulse; } > requirements.lock
 
