@@ -10,12 +10,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import dlt
-import duckdb
 
 from ingestion import paths
 from ingestion.sources.aliexpress import source as aliexpress
 from ingestion.sources.bigcommerce import source as bigcommerce
 from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
+from ingestion.sources.common.destination import destination, loader_file_format, read_rows
 from ingestion.sources.common.pages import QuarantinedRecord
 
 STORE_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,62}$")
@@ -43,19 +43,15 @@ def check_store_key(store_key: str) -> str:
 
 def latest_observation(db_path: Path, dataset: str, store_key: str) -> datetime | None:
     """The store's latest observation already landed in `dataset`, if any (a read-only look)."""
-    if not db_path.exists():
+    found = read_rows(
+        db_path,
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = 'observations'",
+        [dataset],
+    )
+    if not found or not found[0][0]:
         return None
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        found = con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = 'observations'",
-            [dataset],
-        ).fetchone()
-        if not found or not found[0]:
-            return None
-        row = con.execute(
-            f"select max(observed_at) from {dataset}.observations where store_key = ?", [store_key]
-        ).fetchone()
-    return row[0] if row else None
+    rows = read_rows(db_path, f"select max(observed_at) from {dataset}.observations where store_key = ?", [store_key])
+    return rows[0][0] if rows else None
 
 
 def _refuse_out_of_order(db_path: Path, dataset: str, store_key: str, observed_at: datetime) -> None:
@@ -72,7 +68,7 @@ def _refuse_out_of_order(db_path: Path, dataset: str, store_key: str, observed_a
 def _pipeline(source_name: str, store_key: str, db_path: Path) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name=f"listing_pulse_{source_name}_{store_key}",
-        destination=dlt.destinations.duckdb(str(db_path)),
+        destination=destination(db_path),
         dataset_name=f"raw_{source_name}",
         pipelines_dir=str(paths.pipelines_dir()),
     )
@@ -109,7 +105,7 @@ def load_observation(
         report.row_counts |= {f"{source_name}.{table}": count for table, count in parsed.row_counts().items()}
         report.quarantined += parsed.quarantine
     for source_name, _, source in jobs:
-        _pipeline(source_name, store_key, db_path).run(source, loader_file_format="parquet")
+        _pipeline(source_name, store_key, db_path).run(source, loader_file_format=loader_file_format())
         if on_landed is not None:
             on_landed(source_name)
     return report

@@ -23,14 +23,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import dlt
-import duckdb
 import requests
 
 from ingestion.sources.aliexpress.parse import PRODUCT_STATUS_TYPES, api_error, product_list_items, unwrap
 from ingestion.sources.common.captures import AliExpressCapture
+from ingestion.sources.common.config import resolve, setting_name
+from ingestion.sources.common.destination import read_rows
 from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError, redact
 from ingestion.sources.common.pages import Page
-from ingestion.sources.common.config import resolve, setting_name
 
 LIST_METHOD = "aliexpress.solution.product.list.get"
 INFO_METHOD = "aliexpress.solution.product.info.get"
@@ -172,23 +172,27 @@ class LandedListings:
 
 def read_landed(db_path: Path, store_key: str) -> LandedListings:
     """Current `raw_aliexpress.listings` statuses and `listing_details` gmt_modified of one store."""
-    if not db_path.exists():
+    tables = read_rows(
+        db_path, "select table_name from information_schema.tables where table_schema = 'raw_aliexpress'", []
+    )
+    if not tables:
         return LandedListings()
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        tables = {row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw_aliexpress'"
-        ).fetchall()}
-        status, details = {}, {}
-        if "listings" in tables:
-            status = dict(con.execute(
-                "select product_id, product_status_type from raw_aliexpress.listings "
-                "where store_key = ? and _dlt_valid_to is null", [store_key]
-            ).fetchall())
-        if "listing_details" in tables:
-            details = dict(con.execute(
-                "select product_id, gmt_modified from raw_aliexpress.listing_details "
-                "where store_key = ? and _dlt_valid_to is null", [store_key]
-            ).fetchall())
+    names = {row[0] for row in tables}
+    status, details = {}, {}
+    if "listings" in names:
+        status = dict(read_rows(
+            db_path,
+            "select product_id, product_status_type from raw_aliexpress.listings "
+            "where store_key = ? and _dlt_valid_to is null",
+            [store_key],
+        ) or [])
+    if "listing_details" in names:
+        details = dict(read_rows(
+            db_path,
+            "select product_id, gmt_modified from raw_aliexpress.listing_details "
+            "where store_key = ? and _dlt_valid_to is null",
+            [store_key],
+        ) or [])
     return LandedListings(status=status, details_modified=details)
 
 
