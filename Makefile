@@ -6,7 +6,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DLT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install chromium demo lint format test lock clean
+.PHONY: install chromium postgres demo lint format test test-postgres lock clean
 
 $(BIN)/listing-pulse: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ format: $(BIN)/listing-pulse
 
 test: install chromium lint
 	$(BIN)/python -m pytest
+
+# Debian's PostgreSQL server binaries, when missing; the test starts and removes its own throwaway cluster.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }
+
+# The same sample on PostgreSQL: dlt's postgres destination, dbt build --target postgres, cards equal DuckDB's.
+test-postgres: install postgres
+	$(BIN)/python -m pytest -m postgres tests/python/engines -q
 
 # Re-resolve the pins from pyproject.toml's ranges (needs the package registry).
 lock:
