@@ -1,4 +1,4 @@
-"""Every card of every scenario store against the worked examples of the card pages (shared/cards).
+"""Every card of every scenario store against the cards' worked examples (models/docs.md, README).
 
 Each expected value is worked out by hand from the construction in ingestion/sources/sample/scenarios.py;
 the comment beside it says how. A naive rule gives a different number, because of the decoys.

@@ -1,4 +1,4 @@
-"""Write file-drop folders (DESIGN §3 layout) in the APIs' real response shapes."""
+"""Write file-drop folders (the layout in docs/architecture.md) in the APIs' real response shapes."""
 
 from __future__ import annotations
 

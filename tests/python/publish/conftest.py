@@ -50,7 +50,7 @@ VOLATILE_COLUMNS = {"computed_at"}
 
 
 def write_drop(observation: Observation, folder: Path) -> Path:
-    """The observation's responses as a file drop (DESIGN §3 layout)."""
+    """The observation's responses as a file drop (the layout in docs/architecture.md)."""
     for n, (status_type, page) in enumerate(observation.aliexpress.product_lists):
         _json(folder / "aliexpress" / "product_list" / status_type / f"{n:04d}.json", page.body)
     for n, page in enumerate(observation.aliexpress.product_infos):
