@@ -10,7 +10,8 @@ from datetime import datetime
 
 import pytest
 
-from tests.python.conftest import AS_OF, BACKLOG_OBSERVATIONS, Warehouse
+from tests.python.builders import AS_OF, BACKLOG_OBSERVATIONS
+from tests.python.conftest import Warehouse
 
 
 # ---- aex_total_listings (card page 002: 4,820 total, 4,310 active; gap 510 = 340 + 120 + 50) ----------
