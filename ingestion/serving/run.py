@@ -197,7 +197,7 @@ def _steps(
 
     with log.step("freshness") as record:
         freshness = dbt_outcome(invoke_dbt(["source", "freshness"], as_of=as_of, db_path=paths.build, manifest=manifest))
-        # Stale or missing sources are about the merchant's data: they warn and still publish (DESIGN §5).
+        # Stale or missing sources are about the merchant's data: they warn and still publish (DECISIONLOG: Severity).
         record.update(outcome="warn" if freshness.errors or freshness.warnings else "ok",
                       rows=freshness.counts, detail=freshness.errors + freshness.warnings)
     for line in freshness.errors + freshness.warnings:

@@ -10,7 +10,8 @@ import duckdb
 import pytest
 
 from ingestion.serving.dbt import invoke_dbt
-from tests.python.conftest import AS_OF, Warehouse
+from tests.python.builders import AS_OF
+from tests.python.conftest import Warehouse
 
 # test name -> SQL that breaks exactly what the test guards, in the copy of the warehouse.
 FAULTS: dict[str, str] = {

@@ -1,4 +1,4 @@
-"""Every card of every scenario store against the worked examples of the card pages (shared/cards).
+"""Every card of every scenario store against the cards' worked examples (models/docs.md, README).
 
 Each expected value is worked out by hand from the construction in ingestion/sources/sample/scenarios.py;
 the comment beside it says how. A naive rule gives a different number, because of the decoys.
@@ -10,7 +10,8 @@ from datetime import datetime
 
 import pytest
 
-from tests.python.conftest import AS_OF, BACKLOG_OBSERVATIONS, Warehouse
+from tests.python.builders import AS_OF, BACKLOG_OBSERVATIONS
+from tests.python.conftest import Warehouse
 
 
 # ---- aex_total_listings (card page 002: 4,820 total, 4,310 active; gap 510 = 340 + 120 + 50) ----------

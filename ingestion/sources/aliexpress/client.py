@@ -36,7 +36,7 @@ LIST_METHOD = "aliexpress.solution.product.list.get"
 INFO_METHOD = "aliexpress.solution.product.info.get"
 AUDIT_METHOD = "aliexpress.postproduct.redefining.findaeproductstatusbyid"
 GATEWAY_URL = "https://api-sg.aliexpress.com/sync"
-SOURCE_TZ = ZoneInfo("Asia/Shanghai")  # gmt_modified is GMT+8 wall-clock text (DESIGN §3)
+SOURCE_TZ = ZoneInfo("Asia/Shanghai")  # gmt_modified is GMT+8 wall-clock text, as the IOP SDK sends it
 
 # Gateway error codes (error_response.code). Throttling and auth errors share one shape: back off on
 # the first, stop at once on the second, naming the setting to fix.

@@ -1,4 +1,4 @@
-"""Write file-drop folders (DESIGN §3 layout) in the APIs' real response shapes."""
+"""Write file-drop folders (the layout in docs/architecture.md) in the APIs' real response shapes."""
 
 from __future__ import annotations
 
@@ -58,11 +58,3 @@ def sku(sku_id: str, code: str, stock: Any) -> dict[str, Any]:
 def catalog_page(products: list[dict[str, Any]], page: int = 1, total_pages: int = 1) -> dict[str, Any]:
     return {"data": products, "meta": {"pagination": {"total": len(products), "count": len(products), "per_page": 250,
                                                       "current_page": page, "total_pages": total_pages}}}
-
-
-def bc_product(pid: int, sku_code: str, tracking: str, level: int, variants: list[tuple[int, str, int]]) -> dict[str, Any]:
-    return {"id": pid, "name": f"Product {pid}", "type": "physical", "sku": sku_code, "inventory_tracking": tracking,
-            "inventory_level": level, "availability": "available", "is_visible": True,
-            "date_modified": "2026-03-01T10:00:00+00:00",
-            "variants": [{"id": vid, "product_id": pid, "sku": vsku, "inventory_level": vlevel, "purchasing_disabled": False}
-                         for vid, vsku, vlevel in variants]}

@@ -1,4 +1,5 @@
-"""A file drop holding every kind of bad input DESIGN §3 names: what cannot be parsed or lacks its key is
+"""A file drop holding every kind of bad input the raw contract names (docs/architecture.md):
+what cannot be parsed or lacks its key is
 quarantined (file, line, reason, payload) and everything else lands as received; loading it twice changes
 nothing; the command names each quarantined file and exits 3 unless --allow-quarantine."""
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.cli import main
+from tests.python.builders import bc_product
 from tests.python.connectors import drops
 from tests.python.connectors.conftest import rows, table_snapshot
 
@@ -47,7 +49,7 @@ def odd_drop(tmp_path: Path) -> Path:
         {"status": "refuse"},  # without product_id
     ]))
     drops.write(root, "bigcommerce/catalog_products/01.json", drops.catalog_page([
-        drops.bc_product(31, "DUP-1", "variant", 4, [(311, "DUP-1", 4), (312, "DUP-1", 0)]),  # duplicate SKU
+        bc_product(31, "DUP-1", "variant", 4, [(311, "DUP-1", 4), (312, "DUP-1", 0)]),  # duplicate SKU
         {"name": "no id"},  # a product without id
         {"id": 32, "name": "P32", "sku": "X-3", "inventory_tracking": "product", "inventory_level": "n/a",
          "variants": [{"id": 321, "product_id": 32, "inventory_level": 1}]},  # a variant without sku
