@@ -30,6 +30,8 @@ def timestamp(text: str) -> datetime:
 
 
 def print_report(report: LoadReport) -> None:
+    for line in report.completed_interrupted:
+        print(f"listing-pulse: {line}, before this observation", file=sys.stderr)
     print(f"loaded store {report.store_key} observed at {report.observed_at.isoformat()}:")
     for name, count in report.row_counts.items():
         print(f"  {name}: {count} row(s)")

@@ -179,6 +179,9 @@ def _steps(
                         rows[key] = rows.get(key, 0) + count
                 record["rows"] = rows
                 record["quarantined"] = sum(len(r.quarantined) for r in reports)
+                completed = [line for report in reports for line in report.completed_interrupted]
+                if completed:
+                    record["detail"] = completed
         except Exception as exc:  # any failure to land: the build and the published file stay as they were
             _complain(f"load failed: {exc}. Nothing was built or published; the published file is unchanged.")
             return ExitCode.LOAD_FAILED

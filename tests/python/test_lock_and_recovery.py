@@ -1,0 +1,92 @@
+"""A load that was killed or failed in dlt's load step never swallows the next one, and every writing
+command (`load`, `build`, `run`, `publish`) takes the one lock.
+
+The data is the `backlog_clears` scenario (ingestion/sources/sample/scenarios.py), whose three
+observations were worked out by hand from its construction: 03-08 09:00 all 201 listings active;
+03-09 09:00 listing 200 deleted, four listings `editingRequired` and one `auditing`; 03-11 09:00 all 200
+active again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.cli import main
+from ingestion.paths import PROJECT_ROOT
+from ingestion.sources.aliexpress import source as aliexpress
+from ingestion.sources.bigcommerce import source as bigcommerce
+from ingestion.sources.load import _pipeline, load_observation
+from ingestion.sources.sample.scenarios import Observation, generate
+from tests.python.publish.conftest import write_drop
+
+STORE = "backlog"
+AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
+LOCKED = 50  # ingestion.serving.run.ExitCode.LOCKED
+WAIT = 180  # seconds a subprocess may take before the test fails (never a timed assertion)
+
+
+def leave_pending(observation: Observation, db_path: Path) -> None:
+    """What a load killed (or failed) in dlt's load step leaves: both sources extracted and normalized
+    into load packages in the pipelines dir, nothing of them in the build file."""
+    jobs = (
+        ("aliexpress", aliexpress.aliexpress_source(
+            aliexpress.parse_capture(observation.aliexpress, STORE), STORE, observation.observed_at)),
+        ("bigcommerce", bigcommerce.bigcommerce_source(
+            bigcommerce.parse_capture(observation.bigcommerce, STORE), STORE, observation.observed_at)),
+    )
+    for source_name, source in jobs:
+        pipeline = _pipeline(source_name, STORE, db_path)
+        pipeline.extract(source, loader_file_format="parquet")
+        pipeline.normalize()
+
+
+def rows(db_path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.mark.parametrize("landed_first", [True, False], ids=["after_a_landed_load", "on_a_new_store"])
+def test_a_load_after_interrupted_ones_lands_them_in_order_then_its_own(
+    landed_first: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "listing_pulse.duckdb"
+    monkeypatch.setenv("LISTING_PULSE_DB", str(db_path))
+    first, second, third = generate("backlog_clears", AS_OF)
+    if landed_first:  # 03-08 landed, the 03-09 load was killed in its load step
+        load_observation(STORE, first.observed_at, first.aliexpress, first.bigcommerce, db_path)
+        leave_pending(second, db_path)
+        stale = "1 {} load package(s) an interrupted load left for store 'backlog' (observed at 2026-03-09T09:00:00+00:00)"
+    else:  # both first loads of a new store were killed (dlt alone silently wiped them)
+        leave_pending(first, db_path)
+        leave_pending(second, db_path)
+        stale = ("2 {} load package(s) an interrupted load left for store 'backlog' "
+                 "(observed at 2026-03-08T09:00:00+00:00, 2026-03-09T09:00:00+00:00)")
+    drop = write_drop(third, tmp_path / "drop")
+
+    code = main(["load", "--source", "files", "--path", str(drop), "--observed-at", AS_OF.isoformat(), "--store", STORE])
+
+    assert code == 0
+    err = capsys.readouterr().err
+    for source_name in ("aliexpress", "bigcommerce"):
+        assert f"listing-pulse: completed {stale.format(source_name)}" in err, err
+    # Before the fix the 03-09 package landed and this load's own 03-11 data was silently dropped (or, on
+    # a new store, the pending packages were silently wiped).
+    for dataset in ("raw_aliexpress", "raw_bigcommerce"):
+        observed = rows(db_path, f"select distinct observed_at from {dataset}.observations order by 1")
+        assert [o for (o,) in observed] == [datetime(2026, 3, day, 9, tzinfo=timezone.utc) for day in (8, 9, 11)]
+    # In observation order: listing 200, deleted at 03-09, was retired then (03-09 landed before 03-11).
+    retired = rows(db_path, "select count(*), min(_dlt_valid_to) from raw_aliexpress.listings where product_id not in "
+                            "(select product_id from raw_aliexpress.listings where _dlt_valid_to is null)")
+    assert retired == [(1, datetime(2026, 3, 9, 9, tzinfo=timezone.utc))]
+    # 03-11 is current: 200 listings, every one active again.
+    assert rows(db_path, "select product_status_type, count(*) from raw_aliexpress.listings "
+                         "where _dlt_valid_to is null group by all") == [("onSelling", 200)]
