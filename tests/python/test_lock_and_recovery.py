@@ -90,3 +90,56 @@ def test_a_load_after_interrupted_ones_lands_them_in_order_then_its_own(
     # 03-11 is current: 200 listings, every one active again.
     assert rows(db_path, "select product_status_type, count(*) from raw_aliexpress.listings "
                          "where _dlt_valid_to is null group by all") == [("onSelling", 200)]
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LISTING_PULSE_")}
+    return env | {"LISTING_PULSE_DB": str(tmp_path / "listing_pulse.duckdb"), "DBT_PROFILES_DIR": str(PROJECT_ROOT)}
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "ingestion.cli", *args]
+
+
+def hold_lock(tmp_path: Path) -> int:
+    """Take the writers' lock as another listing-pulse process would (an flock on `<build file>.lock`)."""
+    fd = os.open(tmp_path / "listing_pulse.duckdb.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+@pytest.mark.parametrize("command", [
+    ["load", "--scenario", "backlog_clears", "--as-of", AS_OF.isoformat()],
+    ["build", "--as-of", AS_OF.isoformat()],
+])
+def test_load_and_build_exit_50_with_a_sentence_while_another_writer_holds_the_lock(
+    command: list[str], tmp_path: Path
+) -> None:
+    fd = hold_lock(tmp_path)
+    try:
+        result = subprocess.run(cli(*command), env=cli_env(tmp_path), cwd=PROJECT_ROOT,
+                                capture_output=True, text=True, timeout=WAIT)
+    finally:
+        os.close(fd)
+    # Before the fix `load` ignored the lock (and landed the data under a running build) and `build` ran.
+    assert result.returncode == LOCKED, result.stderr[-2000:]
+    assert result.stderr.startswith("listing-pulse: another listing-pulse run holds "), result.stderr
+    assert "--wait SECONDS" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "listing_pulse.duckdb").exists()  # nothing was written
+
+
+def test_two_loads_at_once_queue_with_wait_and_both_land(tmp_path: Path) -> None:
+    # Two stores loaded at the same moment into one build file; each waits its turn for the other.
+    loads = [
+        subprocess.Popen(cli("load", "--scenario", "backlog_clears", "--as-of", AS_OF.isoformat(), "--store", store,
+                             "--wait", str(WAIT)),
+                         env=cli_env(tmp_path), cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for store in ("store_a", "store_b")
+    ]
+    results = [(load.wait(timeout=WAIT), load.communicate()[1]) for load in loads]
+    assert [code for code, _ in results] == [0, 0], results
+    assert all("Traceback" not in err for _, err in results)
+    # Each store's three observations landed (backlog_clears: 03-08, 03-09, 03-11).
+    assert rows(tmp_path / "listing_pulse.duckdb",
+                "select store_key, count(distinct observed_at) from raw_aliexpress.observations group by all order by 1"
+                ) == [("store_a", 3), ("store_b", 3)]
