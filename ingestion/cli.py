@@ -115,7 +115,10 @@ def cmd_sql(args: argparse.Namespace) -> int:
     try:
         columns, rows = query(args.statement, readable_file())
     except duckdb.Error as exc:
-        print(f"listing-pulse sql: {exc}", file=sys.stderr)
+        reason = str(exc).splitlines()[0]  # DuckDB adds the statement with a caret below
+        if isinstance(exc, duckdb.PermissionException):
+            reason += " (sql only reads the warehouse: no files, extensions, other databases or settings)"
+        print(f"listing-pulse sql: {reason}", file=sys.stderr)
         return 2
     print(format_table(columns, rows))
     return 0
