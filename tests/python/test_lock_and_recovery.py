@@ -10,6 +10,7 @@ active again.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from ingestion.cli import main
 from ingestion.paths import PROJECT_ROOT
 from ingestion.sources.aliexpress import source as aliexpress
 from ingestion.sources.bigcommerce import source as bigcommerce
-from ingestion.sources.load import _pipeline, load_observation
+from ingestion.serving.run import ExitCode, Paths, run
+from ingestion.sources.load import LoadReport, _pipeline, load_observation
 from ingestion.sources.sample.scenarios import Observation, generate
 from tests.python.publish.conftest import write_drop
 
@@ -143,3 +145,19 @@ def test_two_loads_at_once_queue_with_wait_and_both_land(tmp_path: Path) -> None
     assert rows(tmp_path / "listing_pulse.duckdb",
                 "select store_key, count(distinct observed_at) from raw_aliexpress.observations group by all order by 1"
                 ) == [("store_a", 3), ("store_b", 3)]
+
+
+def test_run_logs_the_interrupted_packages_its_load_landed_first(tmp_path: Path) -> None:
+    # The loader stands in for a load that completed a stale package first; a build file dbt cannot open
+    # (its folder is a file) then fails the build at once (exit 30): this test only needs the load's log line.
+    said = "completed 1 aliexpress load package(s) an interrupted load left for store 'backlog' (observed at x)"
+    report = LoadReport(STORE, AS_OF, completed_interrupted=[said])
+    (tmp_path / "not_a_folder").write_text("")
+    paths = Paths(tmp_path / "not_a_folder" / "b.duckdb", tmp_path / "published" / "p.duckdb", tmp_path / "b.lock",
+                  tmp_path / "log.jsonl")
+
+    code = run("run", AS_OF, lambda on_landed: [report], paths=paths, say=lambda line: None)
+
+    assert code == ExitCode.BUILD_FAILED
+    records = [json.loads(line) for line in paths.run_log.read_text().splitlines()]
+    assert [r["detail"] for r in records if r["step"] == "load" and r["outcome"] == "ok"] == [[said]]
