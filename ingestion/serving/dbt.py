@@ -63,8 +63,14 @@ def release_build_file() -> None:
 
 
 def query(sql: str, db_path: Path | None = None) -> tuple[list[str], list[tuple]]:
-    """Run `sql` on a read-only connection; returns column names and rows."""
-    with duckdb.connect(str(db_path or paths.database_path()), read_only=True) as con:
+    """Run `sql` on a connection that can only read the file; returns column names and rows.
+
+    Read-only stops writes to the file itself; without external access, COPY, EXPORT, ATTACH, INSTALL,
+    LOAD and the file table functions (read_text, read_csv, glob, ...) fail; the locked configuration
+    keeps `sql` from switching either back on."""
+    with duckdb.connect(str(db_path or paths.database_path()), read_only=True,
+                        config={"enable_external_access": False}) as con:
+        con.execute("set lock_configuration = true")
         cursor = con.execute(sql)
         columns = [description[0] for description in cursor.description]
         return columns, cursor.fetchall()

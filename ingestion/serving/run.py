@@ -85,13 +85,14 @@ class RunLog:
 
 
 class Locked(Exception):
-    """Another run holds the lock."""
+    """Another writer (load, build, run or publish) holds the lock."""
 
 
 @contextmanager
 def run_lock(path: Path, wait_seconds: float) -> Iterator[None]:
     """Hold an exclusive `flock` on `path`, waiting up to `wait_seconds` for another holder to finish.
-    The kernel releases it when this process exits or is killed, so a lock is never stale."""
+    Every command that writes the build file takes it, so there is one writer at a time. The kernel
+    releases it when this process exits or is killed, so a lock is never stale."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -103,8 +104,8 @@ def run_lock(path: Path, wait_seconds: float) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise Locked(
-                        f"another listing-pulse run holds {path}; it is still writing. Try again later, "
-                        "or pass --wait SECONDS to queue behind it."
+                        f"another listing-pulse run holds {path} (load, build, run and publish each take it); "
+                        "it is still writing. Try again later, or pass --wait SECONDS to queue behind it."
                     ) from None
                 time.sleep(0.2)  # flock has no timeout of its own
         os.ftruncate(fd, 0)
@@ -179,6 +180,9 @@ def _steps(
                         rows[key] = rows.get(key, 0) + count
                 record["rows"] = rows
                 record["quarantined"] = sum(len(r.quarantined) for r in reports)
+                completed = [line for report in reports for line in report.completed_interrupted]
+                if completed:
+                    record["detail"] = completed
         except Exception as exc:  # any failure to land: the build and the published file stay as they were
             _complain(f"load failed: {exc}. Nothing was built or published; the published file is unchanged.")
             return ExitCode.LOAD_FAILED

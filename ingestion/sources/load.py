@@ -31,6 +31,8 @@ class LoadReport:
     observed_at: datetime
     row_counts: dict[str, int] = field(default_factory=dict)
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
+    # One sentence per source whose pending load packages, left by a killed or failed load, landed first.
+    completed_interrupted: list[str] = field(default_factory=list)
 
 
 def check_store_key(store_key: str) -> str:
@@ -74,6 +76,36 @@ def _pipeline(source_name: str, store_key: str, db_path: Path) -> dlt.Pipeline:
     )
 
 
+def _complete_interrupted(pipeline: dlt.Pipeline, source_name: str, store_key: str, db_path: Path) -> str | None:
+    """Land, oldest first, the load packages a killed or failed load left pending, and say which.
+
+    dlt's `run` would load only those and silently drop the data it was given (or, while the dataset does
+    not exist yet, silently wipe them); completing them in order keeps the validity intervals right.
+    """
+    if not pipeline.has_pending_data:
+        return None
+    pending = sorted({*pipeline.list_extracted_load_packages(), *pipeline.list_normalized_load_packages()})
+    try:
+        pipeline.normalize()
+        pipeline.load()
+    except Exception as exc:
+        raise LoadError(
+            f"{len(pending)} {source_name} load package(s) an interrupted load left for store {store_key!r} "
+            f"could not be completed, so this observation was not loaded: {exc}. Fix the cause and load again, "
+            f"or discard them: dlt pipeline --pipelines-dir {paths.pipelines_dir()} {pipeline.pipeline_name} "
+            "abort-packages"
+        ) from exc
+    rows = read_rows(
+        db_path,
+        f"select distinct observed_at from raw_{source_name}.observations where _dlt_load_id in "
+        f"({', '.join('?' * len(pending))}) order by 1",
+        pending,
+    )
+    observed = [moment.isoformat() for (moment,) in rows or []]
+    return (f"completed {len(pending)} {source_name} load package(s) an interrupted load left for store "
+            f"{store_key!r} (observed at {', '.join(observed)})")
+
+
 def load_observation(
     store_key: str,
     observed_at: datetime,
@@ -100,12 +132,19 @@ def load_observation(
         parsed_bigcommerce = bigcommerce.parse_capture(bigcommerce_capture, store_key)
         jobs.append(("bigcommerce", parsed_bigcommerce, bigcommerce.bigcommerce_source(parsed_bigcommerce, store_key, observed_at)))
 
+    pipelines = {source_name: _pipeline(source_name, store_key, db_path) for source_name, _, _ in jobs}
+    for source_name, pipeline in pipelines.items():
+        completed = _complete_interrupted(pipeline, source_name, store_key, db_path)
+        if completed:
+            report.completed_interrupted.append(completed)
     for source_name, parsed, _ in jobs:
         _refuse_out_of_order(db_path, f"raw_{source_name}", store_key, observed_at)
         report.row_counts |= {f"{source_name}.{table}": count for table, count in parsed.row_counts().items()}
         report.quarantined += parsed.quarantine
     for source_name, _, source in jobs:
-        _pipeline(source_name, store_key, db_path).run(source, loader_file_format=loader_file_format())
+        pipelines[source_name].run(source, loader_file_format=loader_file_format())
+        if latest_observation(db_path, f"raw_{source_name}", store_key) != observed_at:
+            raise LoadError(f"the {source_name} load of store {store_key!r} at {observed_at.isoformat()} did not land")
         if on_landed is not None:
             on_landed(source_name)
     return report
