@@ -27,13 +27,9 @@ import requests
 
 from ingestion.sources.aliexpress.parse import PRODUCT_STATUS_TYPES, api_error, product_list_items, unwrap
 from ingestion.sources.common.captures import AliExpressCapture
-<<<<<<< HEAD
 from ingestion.sources.common.config import resolve, setting_name
 from ingestion.sources.common.destination import read_rows
 from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError, redact
-=======
-from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError
->>>>>>> wip/serve
 from ingestion.sources.common.pages import Page
 
 LIST_METHOD = "aliexpress.solution.product.list.get"
