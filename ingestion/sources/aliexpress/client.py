@@ -29,7 +29,7 @@ from ingestion.sources.aliexpress.parse import PRODUCT_STATUS_TYPES, api_error, 
 from ingestion.sources.common.captures import AliExpressCapture
 from ingestion.sources.common.config import resolve, setting_name
 from ingestion.sources.common.destination import read_rows
-from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError, redact
+from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError
 from ingestion.sources.common.pages import Page
 
 LIST_METHOD = "aliexpress.solution.product.list.get"
