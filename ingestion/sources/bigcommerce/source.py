@@ -23,12 +23,21 @@ from ingestion.sources.common.landing import history_resource, observations_reso
 from ingestion.sources.common.captures import BigCommerceCapture
 
 
+# The tables one sweep covers for the whole store: absent rows retire when the sweep is complete.
+STORE_SWEPT = {"products": PRODUCT_KEY, "variants": VARIANT_KEY, "inventory_items": INVENTORY_ITEM_KEY}
+
+
 def parse_capture(capture: BigCommerceCapture, store_key: str) -> ParsedBigCommerce:
+    """Parse every page, then keep one row per key: the one read later (a later page of the sweep)."""
     parsed = ParsedBigCommerce()
     for page in capture.catalog_pages:
         parse_catalog_page(parsed, store_key, page)
     for page in capture.inventory_pages:
         parse_inventory_page(parsed, store_key, page)
+    for page in capture.unread:
+        parsed.refuse("drop", page, page.error or "not read")
+    for table, key in STORE_SWEPT.items():
+        parsed.keep_one_per_key(table, key)
     return parsed
 
 
@@ -38,14 +47,21 @@ def bigcommerce_source(parsed: ParsedBigCommerce, store_key: str, observed_at: d
 
     A product or variant absent from the sweep is retired at `observed_at` (deleted on BC).
     """
-    yield history_resource("products", parsed.products, PRODUCT_KEY, "store_key", observed_at, PRODUCT_COLUMNS)
-    yield history_resource("variants", parsed.variants, VARIANT_KEY, "store_key", observed_at, VARIANT_COLUMNS)
+    carried = parsed.carried
     yield history_resource(
-        "inventory_items", parsed.inventory_items, INVENTORY_ITEM_KEY, "store_key", observed_at, INVENTORY_ITEM_COLUMNS
+        "products", parsed.products, PRODUCT_KEY, "store_key", observed_at, PRODUCT_COLUMNS, carried.get("products", [])
+    )
+    yield history_resource(
+        "variants", parsed.variants, VARIANT_KEY, "store_key", observed_at, VARIANT_COLUMNS, carried.get("variants", [])
+    )
+    yield history_resource(
+        "inventory_items", parsed.inventory_items, INVENTORY_ITEM_KEY, "store_key", observed_at, INVENTORY_ITEM_COLUMNS,
+        carried.get("inventory_items", []),
     )
     yield observations_resource(
         store_key,
         observed_at,
         {"products": len(parsed.products), "variants": len(parsed.variants), "inventory_items": len(parsed.inventory_items)},
+        parsed.fingerprint(),
     )
     yield quarantine_resource([record.as_row(store_key, observed_at) for record in parsed.quarantine])

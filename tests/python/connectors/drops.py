@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from datetime import timedelta  # noqa: F401  (tests build times with drops.timedelta)
 from typing import Any
 
 
@@ -66,3 +67,31 @@ def bc_product(pid: int, sku_code: str, tracking: str, level: int, variants: lis
             "date_modified": "2026-03-01T10:00:00+00:00",
             "variants": [{"id": vid, "product_id": pid, "sku": vsku, "inventory_level": vlevel, "purchasing_disabled": False}
                          for vid, vsku, vlevel in variants]}
+
+
+PASSES = ("onSelling", "offline", "auditing", "editingRequired")
+
+
+def listing_drop(root: Path, passes: dict[str, list[list[Any]]]) -> Path:
+    """All four listing passes, each a list of pages (a list of items each); a pass not named is empty."""
+    for status_type in PASSES:
+        for number, items in enumerate(passes.get(status_type, [[]]), start=1):
+            write(root, f"aliexpress/product_list/{status_type}/page-{number:03}.json", product_list(items))
+    return root
+
+
+def catalog_drop(root: Path, pages: list[list[dict[str, Any]]], inventory: list[dict[str, Any]] | None = None) -> Path:
+    for number, products in enumerate(pages, start=1):
+        write(root, f"bigcommerce/catalog_products/page-{number:03}.json", catalog_page(products, number, len(pages)))
+    if inventory is not None:
+        write(root, "bigcommerce/inventory_items/page-001.json", {"data": inventory, "meta": {}})
+    return root
+
+
+def inventory_item(variant_id: int, product_id: int, sku_code: str, locations: Any) -> dict[str, Any]:
+    return {"identity": {"sku": sku_code, "variant_id": variant_id, "product_id": product_id}, "locations": locations}
+
+
+def location(location_id: int, available: int) -> dict[str, Any]:
+    return {"location_id": location_id, "location_enabled": True, "available_to_sell": available,
+            "total_inventory_onhand": available, "settings": {"safety_stock": 0}}

@@ -65,7 +65,7 @@ def test_bad_input_is_quarantined_and_the_rest_lands_as_received(
 ) -> None:
     assert load(odd_drop) == 3
     err = capsys.readouterr().err
-    assert "10 record(s) quarantined" in err and "--allow-quarantine" in err
+    assert "11 record(s) quarantined" in err and "--allow-quarantine" in err
     assert f"{odd_drop}/aliexpress/product_list/onSelling/02.json: not valid JSON" in err
     assert f"{odd_drop}/aliexpress/audit_events/outcomes.jsonl line 5: not valid JSON" in err
 
@@ -80,6 +80,7 @@ def test_bad_input_is_quarantined_and_the_rest_lands_as_received(
         ("listing_skus", "aliexpress/product_info/infos.jsonl", 2, "not valid JSON"),
         ("listing_skus", "aliexpress/product_info/infos.jsonl#2", 1, "SKU without id"),
         ("listings", "aliexpress/product_list/auditing/01.json", 0, "response has no `result` object"),
+        ("listings", "aliexpress/product_list/editingRequired", 0, "pass folder missing"),  # not saved: nothing retires
         ("listings", "aliexpress/product_list/onSelling/01.json#2", 0, "listing without product_id"),
         ("listings", "aliexpress/product_list/onSelling/02.json", 0, "not valid JSON"),
     ]
