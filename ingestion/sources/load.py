@@ -138,8 +138,8 @@ def load_observation(
         report.row_counts |= {f"{source_name}.{table}": count for table, count in parsed.row_counts().items()}
         report.quarantined += parsed.quarantine
         report.notes += parsed.notes
-        if parsed.collapsed:
-            report.notes.append(f"{source_name}: {parsed.collapsed} record(s) read twice in this sweep, landed once")
+        for table, count in parsed.merged.items():
+            report.notes.append(f"{source_name} {table}: {count} record(s) read twice in this sweep, landed once")
         for table in sorted(parsed.incomplete & swept.keys()):
             report.notes.append(f"{source_name} {table}: the sweep is incomplete (see the quarantine), so none is retired")
     for source_name, parsed, swept, source in jobs:

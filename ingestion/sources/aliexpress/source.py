@@ -84,7 +84,7 @@ def _one_info_per_listing(parsed: ParsedAliExpress, pages: list[Page]) -> list[P
         if product_id is None or last[product_id] == index:
             kept.append(page)
         elif page.body == pages[last[product_id]].body:
-            parsed.collapsed += 1
+            parsed.merge("listing_details")
         else:
             later = pages[last[product_id]]
             where = later.origin + (f" line {later.line}" if later.line else "")

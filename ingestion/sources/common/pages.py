@@ -78,7 +78,8 @@ class ParsedRows:
 
     `incomplete` names the tables whose sweep missed something (a page that cannot be read, a record
     without its key): those retire nothing. `notes` are warnings for the load's output (renamed fields,
-    a listing seen in two passes); `collapsed` counts identical records read twice (paging overlap).
+    a listing seen in two passes); `merged` counts per table the records that landed as one with another
+    of their key (an identical repeat from paging overlap, a listing seen in two passes).
     """
 
     TABLES: ClassVar[tuple[str, ...]] = ()  # the raw tables, as a subclass declares them
@@ -86,7 +87,7 @@ class ParsedRows:
     quarantine: list[QuarantinedRecord] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     incomplete: set[str] = field(default_factory=set)
-    collapsed: int = 0
+    merged: dict[str, int] = field(default_factory=dict)
     origins: dict[str, list[Page]] = field(default_factory=dict)
     carried: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # see landing.current_rows
 
@@ -103,6 +104,9 @@ class ParsedRows:
     def row_counts(self) -> dict[str, int]:
         """Rows parsed per raw table."""
         return {table: len(getattr(self, table)) for table in self.TABLES}
+
+    def merge(self, table: str) -> None:
+        self.merged[table] = self.merged.get(table, 0) + 1
 
     def fingerprint(self) -> str:
         """A hash of every row and quarantined record parsed from the capture, whatever order it was read in."""
@@ -135,10 +139,11 @@ class ParsedRows:
             earlier = chosen[row_key]
             winner, loser = (earlier, index) if prefer_earlier(rows[earlier], row) else (index, earlier)
             chosen[row_key] = winner
-            if rows[winner] == rows[loser]:
-                self.collapsed += 1
-            elif (note := expected(rows[winner], rows[loser])) is not None:
-                self.notes.append(note)
+            same = rows[winner] == rows[loser]
+            note = None if same else expected(rows[winner], rows[loser])
+            if same or note is not None:
+                self.merge(table)
+                self.notes += [note] if note else []
             else:
                 shown = ", ".join(f"{column}={row.get(column)}" for column in key if column != "store_key")
                 reason = f"superseded: {table} {shown} read again at {wheres[winner].origin}, which is kept"
