@@ -26,7 +26,7 @@ from ingestion.sources.common.pages import ParsedRows
 from tests.python.connectors import drops
 
 SEED = 20261204
-PARSE_MUTANTS = 600
+PARSE_MUTANTS = 450
 LOAD_MUTANTS = 8
 ODD_VALUES: list[Any] = [5, "x", [], {}, None, [1], {"a": 1}, 1.5, True, "1005006000000004.0", 2**63 - 1]
 ODD_FIELDS = ["gmtModified", "store_key", "_dlt_id", "row_hash", "product_status_type", "Product ID", "sku"]
