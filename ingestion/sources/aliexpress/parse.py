@@ -103,6 +103,13 @@ def _result(parsed: ParsedAliExpress, resource: str, page: Page, incomplete: tup
     return result
 
 
+def list_page_numbers(page: Page) -> tuple[Any, Any] | None:
+    """`(current_page, total_page)` of a `product.list.get` page, as it declares them."""
+    body = unwrap(page.body)
+    result = body.get("result") if isinstance(body, dict) else None
+    return (result.get("current_page"), result.get("total_page")) if isinstance(result, dict) else None
+
+
 def listing_moment(row: dict[str, Any]) -> datetime | None:
     """`gmt_modified` as a moment (GMT+8 wall-clock text; only compared with another of the same store)."""
     try:

@@ -20,7 +20,9 @@ from ingestion.sources.aliexpress.parse import (
     SKU_COLUMNS,
     SKU_KEY,
     ParsedAliExpress,
+    PRODUCT_STATUS_TYPES,
     info_product_id,
+    list_page_numbers,
     listing_moment,
     parse_audit_event,
     parse_product_info,
@@ -40,6 +42,10 @@ def parse_capture(capture: AliExpressCapture, store_key: str) -> ParsedAliExpres
     parsed = ParsedAliExpress()
     for status_type, page in capture.product_lists:
         parse_product_list(parsed, store_key, status_type, page)
+    for status_type in PRODUCT_STATUS_TYPES:
+        pages = [page for pass_name, page in capture.product_lists if pass_name == status_type]
+        if pages:
+            parsed.check_pages("listings", pages, list_page_numbers, ("listings",))
     for page in _one_info_per_listing(parsed, capture.product_infos):
         parse_product_info(parsed, store_key, page)
     for page in capture.audit_events:

@@ -44,6 +44,13 @@ def _data(parsed: ParsedBigCommerce, resource: str, page: Page, incomplete: tupl
     return data
 
 
+def page_numbers(page: Page) -> tuple[Any, Any] | None:
+    """`(current_page, total_pages)` of a v3 page, from `meta.pagination`."""
+    meta = page.body.get("meta") if isinstance(page.body, dict) else None
+    pagination = meta.get("pagination") if isinstance(meta, dict) else None
+    return (pagination.get("current_page"), pagination.get("total_pages")) if isinstance(pagination, dict) else None
+
+
 def _at(page: Page, path: str) -> Page:
     return Page(origin=f"{page.origin}#{path}", body=page.body, line=page.line)
 

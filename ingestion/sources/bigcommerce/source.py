@@ -15,7 +15,9 @@ from ingestion.sources.bigcommerce.parse import (
     PRODUCT_KEY,
     VARIANT_COLUMNS,
     VARIANT_KEY,
+    CATALOGUE,
     ParsedBigCommerce,
+    page_numbers,
     parse_catalog_page,
     parse_inventory_page,
 )
@@ -34,6 +36,10 @@ def parse_capture(capture: BigCommerceCapture, store_key: str) -> ParsedBigComme
         parse_catalog_page(parsed, store_key, page)
     for page in capture.inventory_pages:
         parse_inventory_page(parsed, store_key, page)
+    if capture.catalog_pages:
+        parsed.check_pages("products", capture.catalog_pages, page_numbers, CATALOGUE)
+    if capture.inventory_pages:
+        parsed.check_pages("inventory_items", capture.inventory_pages, page_numbers, ("inventory_items",))
     for page in capture.unread:
         parsed.refuse("drop", page, page.error or "not read")
     for table, key in STORE_SWEPT.items():

@@ -105,6 +105,23 @@ class ParsedRows:
         """Rows parsed per raw table."""
         return {table: len(getattr(self, table)) for table in self.TABLES}
 
+    def check_pages(self, table: str, pages: list[Page], numbers: Callable[[Page], tuple[Any, Any] | None], incomplete: tuple[str, ...]) -> None:
+        """A sweep whose pages declare how many there are (`numbers(page)` is `(current, total)`) and miss one is
+        incomplete: a page that was never saved hides its records as surely as one that cannot be read."""
+        seen, total = set(), 0
+        for page in pages:
+            try:
+                current, declared = map(int, numbers(page) or ())
+            except (TypeError, ValueError):
+                continue
+            seen.add(current)
+            total = max(total, declared)
+        missing = sorted(set(range(1, total + 1)) - seen)
+        if missing:
+            where = Page(origin=f"{pages[0].origin}#pages")
+            shown = ", ".join(map(str, missing))
+            self.refuse(table, where, f"pages missing: {total} page(s) declared, page(s) {shown} not read", incomplete=incomplete)
+
     def merge(self, table: str) -> None:
         self.merged[table] = self.merged.get(table, 0) + 1
 

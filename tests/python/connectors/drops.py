@@ -29,14 +29,14 @@ def list_item(product_id: int, gmt_modified: str, ws_display: str | None = None,
     return item
 
 
-def product_list(items: list[Any], simplify: bool = False) -> dict[str, Any]:
+def product_list(items: list[Any], simplify: bool = False, page: int = 1, total_pages: int = 1) -> dict[str, Any]:
     """One product.list.get response; `simplify=True` gives the shape without the envelope and wrapper."""
     if simplify:
-        return {"result": {"aeop_a_e_product_display_d_t_o_list": items, "current_page": 1, "total_page": 1,
+        return {"result": {"aeop_a_e_product_display_d_t_o_list": items, "current_page": page, "total_page": total_pages,
                            "product_count": len(items), "success": True}}
     return {"aliexpress_solution_product_list_get_response": {"result": {
         "aeop_a_e_product_display_d_t_o_list": {"item_display_dto": items},
-        "current_page": 1, "page_size": 50, "product_count": len(items), "total_page": 1, "success": True},
+        "current_page": page, "page_size": 50, "product_count": len(items), "total_page": total_pages, "success": True},
         "request_id": "drop"}}
 
 
@@ -75,8 +75,10 @@ PASSES = ("onSelling", "offline", "auditing", "editingRequired")
 def listing_drop(root: Path, passes: dict[str, list[list[Any]]]) -> Path:
     """All four listing passes, each a list of pages (a list of items each); a pass not named is empty."""
     for status_type in PASSES:
-        for number, items in enumerate(passes.get(status_type, [[]]), start=1):
-            write(root, f"aliexpress/product_list/{status_type}/page-{number:03}.json", product_list(items))
+        pages = passes.get(status_type, [[]])
+        for number, items in enumerate(pages, start=1):
+            write(root, f"aliexpress/product_list/{status_type}/page-{number:03}.json",
+                  product_list(items, page=number, total_pages=len(pages)))
     return root
 
 

@@ -65,7 +65,7 @@ def test_bad_input_is_quarantined_and_the_rest_lands_as_received(
 ) -> None:
     assert load(odd_drop) == 3
     err = capsys.readouterr().err
-    assert "11 record(s) quarantined" in err and "--allow-quarantine" in err
+    assert "12 record(s) quarantined" in err and "--allow-quarantine" in err
     assert f"{odd_drop}/aliexpress/product_list/onSelling/02.json: not valid JSON" in err
     assert f"{odd_drop}/aliexpress/audit_events/outcomes.jsonl line 5: not valid JSON" in err
 
@@ -88,6 +88,8 @@ def test_bad_input_is_quarantined_and_the_rest_lands_as_received(
     assert rows(db_path, "select payload from raw_aliexpress.quarantine where line = 5") == [("{not json\n",)]
     assert [(r, where(o), reason) for r, o, reason in rows(db_path, "select resource, origin, reason from raw_bigcommerce.quarantine order by all")] == [
         ("products", "bigcommerce/catalog_products/01.json#data[1]", "product without id"),
+        # page 2 has no `data` and does not say which page it is: page 2 of 2 counts as not read
+        ("products", "bigcommerce/catalog_products/01.json#pages", "pages missing: 2 page(s) declared, page(s) 2 not read"),
         ("products", "bigcommerce/catalog_products/02.json", "response has no `data` list"),
         ("variants", "bigcommerce/catalog_products/01.json#data[2].variants[0]", "variant without sku"),
     ]

@@ -136,6 +136,22 @@ def test_an_unreadable_catalogue_page_retires_nothing(tmp_path: Path, db_path: P
     assert current(db_path, "raw_bigcommerce.variants", "id", "broken_catalogue") == ["631", "641"]
 
 
+def test_a_page_missing_from_a_pass_or_the_catalogue_retires_nothing(tmp_path: Path, db_path: Path) -> None:
+    product = drops.bc_product(65, "BC-65", "variant", 1, [(651, "BC-65", 1)])
+    t1 = drops.listing_drop(tmp_path / "t1", {"onSelling": [[item(5311)], [item(5312)]]})
+    assert load(drops.catalog_drop(t1, [[], [product]]), "missing_page", T1) == 0
+    # T2: page 2 of 2 of the onSelling pass and of the catalogue were not saved; page 1 says there are 2
+    t2 = drops.listing_drop(tmp_path / "t2", {"onSelling": [[item(5311)], []]})
+    drops.catalog_drop(t2, [[], []])
+    for missing in ("aliexpress/product_list/onSelling/page-002.json", "bigcommerce/catalog_products/page-002.json"):
+        (t2 / missing).unlink()
+    assert load(t2, "missing_page", T2) == 3
+    assert current(db_path, "raw_aliexpress.listings", "product_id", "missing_page") == ["5311", "5312"]
+    assert current(db_path, "raw_bigcommerce.products", "id", "missing_page") == ["65"]
+    assert [reason for reason, in rows(db_path, "select reason from raw_aliexpress.quarantine where store_key = 'missing_page'")] == [
+        "pages missing: 2 page(s) declared, page(s) 2 not read"]
+
+
 # D. Nothing in a drop is silently skipped
 
 
