@@ -29,7 +29,8 @@ def read_drop(folder: Path) -> AliExpressCapture | None:
     if not root.is_dir():
         return None
     lists = root / "product_list"
-    unknown = sorted(path for path in lists.iterdir() if path.is_dir() and path.name not in PRODUCT_STATUS_TYPES) if lists.is_dir() else []
+    folders = sorted(lists.iterdir()) if lists.is_dir() else []
+    unknown = [path for path in folders if path.is_dir() and path.name not in PRODUCT_STATUS_TYPES]
     if unknown:
         raise SourceError(
             f"{', '.join(map(str, unknown))}: not a product_status_type folder (one of {', '.join(PRODUCT_STATUS_TYPES)}, "

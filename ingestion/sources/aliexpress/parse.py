@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ingestion.sources.common.pages import Page, ParsedRows, canonical_id, text_row
+from ingestion.sources.common.pages import Page, ParsedRows, canonical_id, id_problem, text_row
 
 PRODUCT_STATUS_TYPES = ("onSelling", "offline", "auditing", "editingRequired")
 LISTING_KEY = ("store_key", "product_id")
@@ -141,11 +141,11 @@ def parse_product_list(parsed: ParsedAliExpress, store_key: str, status_type: st
             continue
         product_id, reason = canonical_id(item.get("product_id"))
         if product_id is None:
-            reason = "listing without product_id" if reason == "missing" else f"listing product_id {reason}"
-            parsed.refuse("listings", where, reason, item, incomplete=("listings",))
+            parsed.refuse("listings", where, id_problem("listing", "product_id", reason), item, incomplete=("listings",))
             continue
         row, notes = text_row(item, reserved=LISTING_LOADER_COLUMNS)
-        parsed.add("listings", {**row, "store_key": store_key, "product_id": product_id, "product_status_type": status_type}, where, notes)
+        row |= {"store_key": store_key, "product_id": product_id, "product_status_type": status_type}
+        parsed.add("listings", row, where, notes)
 
 
 def parse_product_info(parsed: ParsedAliExpress, store_key: str, page: Page) -> None:
@@ -159,7 +159,7 @@ def parse_product_info(parsed: ParsedAliExpress, store_key: str, page: Page) -> 
         return
     product_id, reason = canonical_id(result.get("product_id"))
     if product_id is None:
-        parsed.refuse("listing_skus", page, "product info without product_id" if reason == "missing" else f"product info product_id {reason}")
+        parsed.refuse("listing_skus", page, id_problem("product info", "product_id", reason))
         return
     skus = _items(result.get(SKU_CONTAINER, []), "global_aeop_ae_product_sku")
     attributes = _items(result.get(ATTRIBUTE_CONTAINER, []), "global_aeop_ae_product_property")
@@ -183,7 +183,7 @@ def parse_product_info(parsed: ParsedAliExpress, store_key: str, page: Page) -> 
             continue
         sku_id, reason = canonical_id(sku.get("id"))
         if sku_id is None:
-            parsed.refuse("listing_skus", where, "SKU without id" if reason == "missing" else f"SKU id {reason}", sku)
+            parsed.refuse("listing_skus", where, id_problem("SKU", "id", reason), sku)
             continue
         row, notes = text_row(sku, reserved=CHILD_LOADER_COLUMNS)
         parsed.add("listing_skus", {**row, "store_key": store_key, "product_id": product_id, "id": sku_id}, where, notes)
@@ -210,7 +210,7 @@ def parse_audit_event(parsed: ParsedAliExpress, store_key: str, page: Page) -> N
     event = page.body
     product_id, reason = canonical_id(event.get("product_id")) if isinstance(event, dict) else (None, "missing")
     if product_id is None:
-        parsed.refuse("audit_events", page, "audit outcome without product_id" if reason == "missing" else f"audit outcome product_id {reason}")
+        parsed.refuse("audit_events", page, id_problem("audit outcome", "product_id", reason))
         return
     row, notes = text_row(event)
     row |= {"store_key": store_key, "product_id": product_id}

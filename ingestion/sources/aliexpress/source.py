@@ -94,7 +94,8 @@ def _one_info_per_listing(parsed: ParsedAliExpress, pages: list[Page]) -> list[P
         else:
             later = pages[last[product_id]]
             where = later.origin + (f" line {later.line}" if later.line else "")
-            parsed.refuse("listing_skus", page, f"superseded: product info of listing {product_id} read again at {where}, which is kept")
+            reason = f"superseded: product info of listing {product_id} read again at {where}, which is kept"
+            parsed.refuse("listing_skus", page, reason)
     return kept
 
 

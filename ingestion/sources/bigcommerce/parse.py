@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingestion.sources.common.pages import Page, ParsedRows, as_text, canonical_id, text_row
+from ingestion.sources.common.pages import Page, ParsedRows, as_text, canonical_id, id_problem, text_row
 
 PRODUCT_KEY = ("store_key", "id")
 VARIANT_KEY = ("store_key", "id")
@@ -67,7 +67,7 @@ def parse_catalog_page(parsed: ParsedBigCommerce, store_key: str, page: Page) ->
         where = _at(page, f"data[{index}]")
         product_id, reason = canonical_id(product.get("id")) if isinstance(product, dict) else (None, "missing")
         if product_id is None:
-            parsed.refuse("products", where, "product without id" if reason == "missing" else f"product id {reason}", product, CATALOGUE)
+            parsed.refuse("products", where, id_problem("product", "id", reason), product, CATALOGUE)
             continue
         row, notes = text_row(product, skip=frozenset({"variants"}))
         parsed.add("products", {**row, "store_key": store_key, "id": product_id}, where, notes)
@@ -83,14 +83,15 @@ def parse_catalog_page(parsed: ParsedBigCommerce, store_key: str, page: Page) ->
 def _parse_variant(parsed: ParsedBigCommerce, store_key: str, product_id: str, variant: Any, where: Page) -> None:
     variant_id, reason = canonical_id(variant.get("id")) if isinstance(variant, dict) else (None, "missing")
     if variant_id is None:
-        parsed.refuse("variants", where, "variant without id" if reason == "missing" else f"variant id {reason}", variant, ("variants",))
+        parsed.refuse("variants", where, id_problem("variant", "id", reason), variant, ("variants",))
         return
     if "sku" not in variant:
         parsed.refuse("variants", where, "variant without sku", variant, ("variants",))
         return
     row, notes = text_row(variant)
     own_product_id = canonical_id(variant.get("product_id"))[0]
-    parsed.add("variants", {**row, "store_key": store_key, "id": variant_id, "product_id": own_product_id or product_id}, where, notes)
+    row |= {"store_key": store_key, "id": variant_id, "product_id": own_product_id or product_id}
+    parsed.add("variants", row, where, notes)
 
 
 def parse_inventory_page(parsed: ParsedBigCommerce, store_key: str, page: Page) -> None:

@@ -105,7 +105,9 @@ class ParsedRows:
         """Rows parsed per raw table."""
         return {table: len(getattr(self, table)) for table in self.TABLES}
 
-    def check_pages(self, table: str, pages: list[Page], numbers: Callable[[Page], tuple[Any, Any] | None], incomplete: tuple[str, ...]) -> None:
+    def check_pages(
+        self, table: str, pages: list[Page], numbers: Callable[[Page], tuple[Any, Any] | None], incomplete: tuple[str, ...]
+    ) -> None:
         """A sweep whose pages declare how many there are (`numbers(page)` is `(current, total)`) and miss one is
         incomplete: a page that was never saved hides its records as surely as one that cannot be read."""
         seen, total = set(), 0
@@ -168,6 +170,11 @@ class ParsedRows:
         keep = sorted(chosen.values())
         setattr(self, table, [rows[index] for index in keep])
         self.origins[table] = [wheres[index] for index in keep]
+
+
+def id_problem(what: str, field_name: str, reason: str) -> str:
+    """The quarantine reason for a record whose id `canonical_id` refused: `listing without product_id`."""
+    return f"{what} without {field_name}" if reason == "missing" else f"{what} {field_name} {reason}"
 
 
 def as_text(value: Any) -> str | None:
