@@ -1,4 +1,4 @@
-"""Read saved AliExpress responses from a file-drop folder (DESIGN §3) as the same pages the API client yields.
+"""Read saved AliExpress responses from a file-drop folder as the same pages the API client yields.
 
     DIR/aliexpress/product_list/<product_status_type>/*.json   one product.list.get response per file
     DIR/aliexpress/product_info/*.json | *.jsonl               one product.info.get response per file or line

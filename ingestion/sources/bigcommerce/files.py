@@ -1,4 +1,4 @@
-"""Read saved BigCommerce responses from a file-drop folder (DESIGN §3) as the same pages the API client yields.
+"""Read saved BigCommerce responses from a file-drop folder as the same pages the API client yields.
 
     DIR/bigcommerce/catalog_products/*.json    one catalog/products?include=variants page per file
     DIR/bigcommerce/inventory_items/*.json     optional, one inventory/items page per file

@@ -1,4 +1,4 @@
-"""Write file-drop folders (DESIGN §3 layout) in the APIs' real response shapes."""
+"""Write file-drop folders (the README "Saving responses into a drop folder" layout) in the APIs' real response shapes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A file drop holding every kind of bad input DESIGN §3 names: what cannot be parsed or lacks its key is
+"""A file drop holding every kind of bad input the raw data contract names: what cannot be parsed or lacks its key is
 quarantined (file, line, reason, payload) and everything else lands as received; loading it twice changes
 nothing; the command names each quarantined file and exits 3 unless --allow-quarantine."""
 
