@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 
 from ingestion import paths  # first: sets DLT_PROJECT_DIR and DBT_PROFILES_DIR
+from ingestion.serving.dbt import query, run_dbt
+from ingestion.serving.run import ExitCode, Locked, run, run_lock
 from ingestion.sources.common.http import SourceError
 from ingestion.sources.load import SOURCES, LoadError, LoadReport, LoadRequest, land
-from ingestion.serving.run import ExitCode, Locked, run, run_lock
-from ingestion.serving.dbt import query, run_dbt
 
 CARD_COLUMNS = "store_key, card_key, card_name, value, unit, time_window, is_alerting, data_as_of"
 

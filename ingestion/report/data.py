@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
-from ingestion.report.dbt_results import FailedTests
 from ingestion.paths import PROJECT_ROOT
+from ingestion.report.dbt_results import FailedTests
 
 WORKLIST_ROWS = 50
 REGISTRY_SEED = PROJECT_ROOT / "seeds" / "kpi_card_registry.csv"

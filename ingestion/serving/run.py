@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from ingestion import paths
-from ingestion.sources.load import LoadReport
-from ingestion.serving.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
 from ingestion.report.render import REPORT_NAME, render_report
 from ingestion.serving.dbt import invoke_dbt
+from ingestion.serving.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
+from ingestion.sources.load import LoadReport
 
 # Fault injection for the tests that kill a run at a known point: set to `load:aliexpress` (after the
 # AliExpress source landed, before BigCommerce), `build:<model name>` (once dbt finished that model) or

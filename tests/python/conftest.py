@@ -20,9 +20,9 @@ import duckdb
 import pytest
 
 from ingestion import paths  # noqa: F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR)
+from ingestion.serving.dbt import run_dbt
 from ingestion.sources.load import load_observation
 from ingestion.sources.sample.scenarios import generate
-from ingestion.serving.dbt import run_dbt
 from tests.python.builders import AS_OF
 
 

@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,9 +22,9 @@ import pytest
 
 from ingestion.cli import main
 from ingestion.paths import PROJECT_ROOT
+from ingestion.serving.run import ExitCode, Paths, run
 from ingestion.sources.aliexpress import source as aliexpress
 from ingestion.sources.bigcommerce import source as bigcommerce
-from ingestion.serving.run import ExitCode, Paths, run
 from ingestion.sources.load import LoadReport, _pipeline, load_observation
 from ingestion.sources.sample.scenarios import Observation, generate
 from tests.python.publish.conftest import write_drop

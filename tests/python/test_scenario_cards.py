@@ -13,7 +13,6 @@ import pytest
 from tests.python.builders import AS_OF, BACKLOG_OBSERVATIONS
 from tests.python.conftest import Warehouse
 
-
 # ---- aex_total_listings (card page 002: 4,820 total, 4,310 active; gap 510 = 340 + 120 + 50) ----------
 
 def test_total_listings_counts_every_state(warehouse: Warehouse) -> None:

@@ -25,7 +25,11 @@ from werkzeug import Request, Response
 
 from ingestion.paths import PROJECT_ROOT
 from ingestion.sources.aliexpress.client import (
-    AUDIT_METHOD, INFO_METHOD, LIST_METHOD, AliExpressClient, AliExpressSettings,
+    AUDIT_METHOD,
+    INFO_METHOD,
+    LIST_METHOD,
+    AliExpressClient,
+    AliExpressSettings,
 )
 from ingestion.sources.bigcommerce.client import BigCommerceClient, BigCommerceSettings
 from ingestion.sources.common.http import HttpCaller, RetryPolicy, SourceError, redact

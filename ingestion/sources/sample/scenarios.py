@@ -9,8 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ingestion.sources.common.captures import AliExpressCapture
-from ingestion.sources.common.captures import BigCommerceCapture
+from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
 from ingestion.sources.sample.store import (
     ACTIVE,
     AUDITING,

@@ -16,7 +16,7 @@ renamed as (
 
         -- stock
         inventory_tracking,
-        {{ dbt.safe_cast('inventory_level', dbt.type_int()) }} as product_inventory_level,
+        {{ dbt.safe_cast('inventory_level', dbt.type_bigint()) }} as product_inventory_level,
 
         -- timestamps
         {{ offset_text_to_utc('date_modified') }} as modified_at,

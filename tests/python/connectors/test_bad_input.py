@@ -67,7 +67,7 @@ def test_bad_input_is_quarantined_and_the_rest_lands_as_received(
 ) -> None:
     assert load(odd_drop) == 3
     err = capsys.readouterr().err
-    assert "10 record(s) quarantined" in err and "--allow-quarantine" in err
+    assert "12 record(s) quarantined" in err and "--allow-quarantine" in err
     assert f"{odd_drop}/aliexpress/product_list/onSelling/02.json: not valid JSON" in err
     assert f"{odd_drop}/aliexpress/audit_events/outcomes.jsonl line 5: not valid JSON" in err
 
@@ -82,6 +82,7 @@ def test_bad_input_is_quarantined_and_the_rest_lands_as_received(
         ("listing_skus", "aliexpress/product_info/infos.jsonl", 2, "not valid JSON"),
         ("listing_skus", "aliexpress/product_info/infos.jsonl#2", 1, "SKU without id"),
         ("listings", "aliexpress/product_list/auditing/01.json", 0, "response has no `result` object"),
+        ("listings", "aliexpress/product_list/editingRequired", 0, "pass folder missing"),  # not saved: nothing retires
         ("listings", "aliexpress/product_list/onSelling/01.json#2", 0, "listing without product_id"),
         ("listings", "aliexpress/product_list/onSelling/02.json", 0, "not valid JSON"),
     ]
@@ -89,6 +90,8 @@ def test_bad_input_is_quarantined_and_the_rest_lands_as_received(
     assert rows(db_path, "select payload from raw_aliexpress.quarantine where line = 5") == [("{not json\n",)]
     assert [(r, where(o), reason) for r, o, reason in rows(db_path, "select resource, origin, reason from raw_bigcommerce.quarantine order by all")] == [
         ("products", "bigcommerce/catalog_products/01.json#data[1]", "product without id"),
+        # page 2 has no `data` and does not say which page it is: page 2 of 2 counts as not read
+        ("products", "bigcommerce/catalog_products/01.json#pages", "pages missing: 2 page(s) declared, page(s) 2 not read"),
         ("products", "bigcommerce/catalog_products/02.json", "response has no `data` list"),
         ("variants", "bigcommerce/catalog_products/01.json#data[2].variants[0]", "variant without sku"),
     ]

@@ -16,8 +16,8 @@ import pytest
 
 from ingestion.cli import main
 from ingestion.serving.dbt import run_dbt
-from tests.python.connectors import drops
 from tests.python.builders import AS_OF, bc_product
+from tests.python.connectors import drops
 from tests.python.connectors.conftest import rows
 
 STORE = "drop_shop"

@@ -28,8 +28,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.sources.sample.scenarios import Observation, generate
 from ingestion.paths import PROJECT_ROOT
+from ingestion.sources.sample.scenarios import Observation, generate
 from tests.python.builders import AS_OF, BACKLOG_OBSERVATIONS
 
 STORE = "backlog"

@@ -13,9 +13,9 @@ import duckdb
 import pytest
 import sqlalchemy
 
+from ingestion.paths import PROJECT_ROOT
 from ingestion.serving.publish import PublishError, publish
 from ingestion.serving.run import ExitCode, run_lock
-from ingestion.paths import PROJECT_ROOT
 from tests.python.builders import BACKLOG_OBSERVATIONS
 
 from .conftest import (
@@ -33,7 +33,6 @@ from .conftest import (
     run_args,
     run_cli,
 )
-
 
 # kpi_cards holds one row per store and registered card; these tests load one store.
 REGISTERED_CARDS = len(list(csv.DictReader(io.StringIO((PROJECT_ROOT / "seeds" / "kpi_card_registry.csv").read_text()))))

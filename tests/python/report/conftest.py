@@ -16,11 +16,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from ingestion.sources.load import load_observation
 from ingestion.report import render_report
+from ingestion.serving.dbt import run_dbt
+from ingestion.sources.load import load_observation
 from ingestion.sources.sample.scenarios import generate
 from ingestion.sources.sample.store import ACTIVE, SampleStore
-from ingestion.serving.dbt import run_dbt
 from tests.python.builders import AS_OF
 
 STALE_OBSERVED_AT = AS_OF - timedelta(hours=6)
