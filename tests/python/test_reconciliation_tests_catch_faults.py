@@ -82,6 +82,9 @@ WARNINGS: dict[str, str] = {
     "warn_unmapped_listing_status":
         "update intermediate.int_aliexpress__listings_at_as_of set lifecycle_state = 'unknown', "
         "product_status_type = 'draft' where store_key = 'sister_store' and product_id = '1005007000000000'",
+    # the sample whitelists LP-BUFFER-01 for every store (`*`); a row for one store, in other case, overlaps it
+    "warn_overlapping_seed_rows":
+        "insert into seeds.oos_whitelist values ('default', ' lp-buffer-01', 'separate_fulfilment', null)",
 }
 
 
