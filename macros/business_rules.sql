@@ -37,22 +37,3 @@
 {% macro valid_at(valid_from, valid_to, moment) -%}
     ({{ valid_from }} <= {{ moment }} and ({{ valid_to }} is null or {{ valid_to }} > {{ moment }}))
 {%- endmacro %}
-
-{#- Per `key` of the versioned relation `history`: since when `level` has been at or below zero at as_of,
-    i.e. the first out-of-stock version after the last in-stock one (null when in stock). -#}
-{% macro out_of_stock_since(history, key, level) -%}
-    select
-        store_key,
-        {{ key }},
-        min(case when {{ level }} <= 0 then valid_from end) as oos_since
-    from {{ history }} as version
-    where valid_from <= {{ as_of() }}
-        and valid_from > coalesce((
-            select max(in_stock.valid_from) from {{ history }} as in_stock
-            where in_stock.store_key = version.store_key
-                and in_stock.{{ key }} = version.{{ key }}
-                and in_stock.valid_from <= {{ as_of() }}
-                and in_stock.{{ level }} > 0
-        ), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-    group by store_key, {{ key }}
-{%- endmacro %}
