@@ -18,9 +18,9 @@
     gateway's `timestamp`). Only zone-less wall-clock text is read in `source_tz`. Unparseable text gives null. -#}
 {% macro local_text_to_utc(expression, source_tz) -%}
     case
-        when {{ text_matches(expression, '^\s*[0-9]{13}\s*$') }}
+        when {{ text_matches('trim(' ~ expression ~ ')', '^[0-9]{13}$') }}
             then {{ epoch_milliseconds_to_utc(dbt.safe_cast('trim(' ~ expression ~ ')', dbt.type_bigint())) }}
-        when {{ text_matches(expression, '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)\s*$') }}
+        when {{ text_matches('trim(' ~ expression ~ ')', '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
             then {{ offset_text_to_utc(expression) }}
         else {{ zoneless_text_to_utc(expression, source_tz) }}
     end
@@ -47,7 +47,7 @@
 {%- endmacro %}
 
 {% macro spark__text_matches(expression, pattern) -%}
-    ({{ expression }} rlike '{{ pattern | replace('\\', '\\\\') }}')
+    ({{ expression }} rlike '{{ pattern }}')
 {%- endmacro %}
 
 {#- A zone-less wall-clock text in `source_tz` (AliExpress's GMT+8) as UTC. -#}
