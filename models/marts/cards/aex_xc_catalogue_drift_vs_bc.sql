@@ -1,8 +1,9 @@
 -- The worklist behind aex_xc_catalogue_drift_vs_bc: one row per AliExpress SKU of an active listing whose
 -- stock differs from the BigCommerce stock that counts for it (the rules of aex_xc_listed_but_oos_on_bc:
--- tracking `variant` or `product`, multi-location when loaded, a deleted variant as 0; tracking `none` has no
--- stock to compare) by more than `stock_drift_tolerance` units. A SKU out of stock on BC while AliExpress
--- sells it is always drift, whatever the tolerance: the oversell card is the extreme of this one.
+-- the variant's level or its multi-location stock when loaded, a deleted variant as 0; tracking `none` has
+-- no stock to compare) by more than `stock_drift_tolerance` units. Under `product` tracking the variants share
+-- the product's pool, so a SKU drifts when AliExpress offers more than the pool holds. A SKU out of stock on
+-- BC while AliExpress sells it is always drift, whatever the tolerance: the oversell card is its extreme.
 select
     store_key,
     product_id,
@@ -20,6 +21,7 @@ where is_listing_active
     and match_status = 'matched'
     and bc_stock_source <> 'untracked'
     and (
-        abs(coalesce(aliexpress_stock, 0) - bc_stock) > {{ var('stock_drift_tolerance') }}
-        or (is_bc_oos and coalesce(aliexpress_stock, 0) > 0)
+        (is_bc_oos and coalesce(aliexpress_stock, 0) > 0)
+        or (bc_stock_source = 'product' and coalesce(aliexpress_stock, 0) - bc_stock > {{ var('stock_drift_tolerance') }})
+        or (bc_stock_source <> 'product' and abs(coalesce(aliexpress_stock, 0) - bc_stock) > {{ var('stock_drift_tolerance') }})
     )
