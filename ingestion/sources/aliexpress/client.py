@@ -28,7 +28,7 @@ import requests
 
 from ingestion.sources.aliexpress.parse import PRODUCT_STATUS_TYPES, api_error, product_list_items, unwrap
 from ingestion.sources.common.captures import AliExpressCapture
-from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError
+from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError, redact
 from ingestion.sources.common.pages import Page
 from ingestion.sources.common.config import resolve, setting_name
 
@@ -131,11 +131,10 @@ class AliExpressClient:
             auth_setting=f"{self.settings.setting('app_key')} and {self.settings.setting('app_secret')}",
             data=data,
             prepare=signed_query,
-            secret_params=("sign",),  # it authorises the request it signs; the gateway may echo it
             check=self._check,
         )
         if strict and api_error(body):
-            raise SourceError(f"AliExpress {method}: {api_error(body)}; nothing was loaded.")
+            raise SourceError(f"AliExpress {method}: {self._redact(api_error(body))}; nothing was loaded.")
         return body
 
     def _check(self, body: Any) -> str:
@@ -158,6 +157,9 @@ class AliExpressClient:
         if fix:
             raise SourceAuthError(f"{fix}; nothing was loaded.")
         return "ok"
+
+    def _redact(self, text: str | None) -> str:
+        return redact(text or "", self.http.secrets)
 
 
 @dataclass(frozen=True)
