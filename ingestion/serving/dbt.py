@@ -18,10 +18,11 @@ if TYPE_CHECKING:
 
 
 def utc_wall_clock(moment: datetime) -> str:
-    """`as_of` as dbt receives it: a UTC wall-clock string (a cast would drop an offset, not convert it)."""
+    """`as_of` as dbt receives it: a UTC wall-clock string (a cast would drop an offset, not convert it),
+    to the microsecond (an observation made earlier in the same second must be seen)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def run_dbt(args: list[str], as_of: datetime | None = None, db_path: Path | None = None) -> bool:
