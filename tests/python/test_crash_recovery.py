@@ -24,11 +24,11 @@ import pytest
 from ingestion.paths import PROJECT_ROOT
 from ingestion.sources.load import load_observation
 from ingestion.sources.sample.scenarios import generate
+from tests.python.builders import BACKLOG_OBSERVATIONS
 from tests.python.publish.conftest import (
     AS_OF,
     CARD_KEYS,
     EXPECTED_CARDS,
-    OBSERVED,
     PUBLISHED_WITH_WARNINGS,
     WAIT,
     DataDir,
@@ -96,7 +96,7 @@ def test_killed_loads_and_runs_never_cost_the_next_observation_or_the_cards(
     drops = [write_drop(observation, tmp_path / f"drop_{n}") for n, observation in enumerate(observations)]
 
     def files_command(command: str, version: int, store: str) -> list[str]:
-        at = OBSERVED[version].isoformat()
+        at = BACKLOG_OBSERVATIONS[version].isoformat()
         extra = ["--as-of", at] if command == "run" else []
         return cli(command, "--source", "files", "--path", str(drops[version]), "--observed-at", at, "--store", store, *extra)
 
@@ -114,7 +114,7 @@ def test_killed_loads_and_runs_never_cost_the_next_observation_or_the_cards(
         assert after.returncode == 0, (command, seconds, after.stderr[-3000:])
         assert "Traceback" not in after.stderr
         holds = landed(data.build, store)
-        assert holds["aliexpress"][-1] == holds["bigcommerce"][-1] == OBSERVED[2].replace(tzinfo=None), holds
+        assert holds["aliexpress"][-1] == holds["bigcommerce"][-1] == BACKLOG_OBSERVATIONS[2].replace(tzinfo=None), holds
         stores.append((store, command, seconds, holds))
 
     # Reference stores: the same observations per source, landed without interruption.
@@ -126,7 +126,7 @@ def test_killed_loads_and_runs_never_cost_the_next_observation_or_the_cards(
             if aliexpress is not None or bigcommerce is not None:
                 load_observation(f"reference_{store}", observation.observed_at, aliexpress, bigcommerce, data.build)
 
-    published = run_cli(cli("publish", "--as-of", OBSERVED[2].isoformat()), data)
+    published = run_cli(cli("publish", "--as-of", BACKLOG_OBSERVATIONS[2].isoformat()), data)
     assert published.returncode == PUBLISHED_WITH_WARNINGS, published.stderr[-3000:]
     for store, command, seconds, holds in stores:
         crashed = cards(data.published, store)
