@@ -6,7 +6,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DLT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install chromium demo test lock clean
+.PHONY: install chromium bi-clients demo test check-bi lock clean
 
 $(BIN)/listing-pulse: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,31 @@ $(VENV)-duckdb14/bin/python: requirements-duckdb14.lock
 
 install: $(BIN)/listing-pulse $(VENV)-duckdb14/bin/python
 
+# BI clients, each in its own environment from its pins in bi/<client>/ (see bi/check_bi.py).
+$(VENV)-bi-duckdb-cli/bin/duckdb: bi/duckdb-cli/requirements.lock
+	$(PYTHON) -m venv $(VENV)-bi-duckdb-cli
+	$(VENV)-bi-duckdb-cli/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+
+$(VENV)-bi-sqlalchemy14/bin/python: bi/sqlalchemy14/requirements.lock
+	$(PYTHON) -m venv $(VENV)-bi-sqlalchemy14
+	$(VENV)-bi-sqlalchemy14/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+
+# npm install (it keeps the lock's versions), not npm ci: the registry the lock was made from carries only
+# linux-x64 builds of DuckDB's optional native bindings, so npm ci finds the other platforms missing.
+bi/node-api/node_modules/.package-lock.json: bi/node-api/package-lock.json
+	npm install --prefix bi/node-api --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(VENV)-bi-superset/bin/superset: bi/superset/requirements.lock
+	$(PYTHON) -m venv $(VENV)-bi-superset
+	$(VENV)-bi-superset/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+
+# The light clients tests/python/publish/test_bi_clients.py opens the published file with.
+bi-clients: $(VENV)-bi-duckdb-cli/bin/duckdb $(VENV)-bi-sqlalchemy14/bin/python bi/node-api/node_modules/.package-lock.json
+
 # The report's browser tests drive Debian's Chromium (no browser download); installed when missing.
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
@@ -31,8 +56,14 @@ demo: install
 	$(BIN)/listing-pulse run --source sample --scenario default || [ $$? -eq 10 ]
 	$(BIN)/listing-pulse cards
 
-test: install chromium
+test: install chromium bi-clients
 	$(BIN)/python -m pytest
+
+# Every BI client the README names against the published file (written by `make demo` when missing); prints
+# client -> version -> result. Adds Superset (3-6 min to install once) and Evidence (npm install in a temp dir, ~1.5 min).
+check-bi: install bi-clients $(VENV)-bi-superset/bin/superset
+	@test -f data/published/listing_pulse.duckdb || $(MAKE) demo
+	$(BIN)/python bi/check_bi.py
 
 # Re-resolve the pins from pyproject.toml's ranges (needs the package registry).
 lock:
@@ -42,4 +73,4 @@ lock:
 	  /tmp/listing-pulse-lock/bin/pip freeze --all --exclude pip --exclude listing-pulse; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) $(VENV)-duckdb14 data target logs
+	rm -rf $(VENV) $(VENV)-duckdb14 $(VENV)-bi-* bi/node-api/node_modules data target logs
