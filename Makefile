@@ -6,7 +6,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DLT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install chromium postgres demo lint format test test-postgres lock clean
+.PHONY: install chromium bi-clients postgres demo lint format test test-postgres test-spark check-bi lock clean
 
 $(BIN)/listing-pulse: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,31 @@ $(VENV)-duckdb14/bin/python: requirements-duckdb14.lock
 	@touch $@
 
 install: $(BIN)/listing-pulse $(VENV)-duckdb14/bin/python
+
+# BI clients, each in its own environment from its pins in bi/<client>/ (see bi/check_bi.py).
+$(VENV)-bi-duckdb-cli/bin/duckdb: bi/duckdb-cli/requirements.lock
+	$(PYTHON) -m venv $(VENV)-bi-duckdb-cli
+	$(VENV)-bi-duckdb-cli/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+
+$(VENV)-bi-sqlalchemy14/bin/python: bi/sqlalchemy14/requirements.lock
+	$(PYTHON) -m venv $(VENV)-bi-sqlalchemy14
+	$(VENV)-bi-sqlalchemy14/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+
+# npm install (it keeps the lock's versions), not npm ci: the registry the lock was made from carries only
+# linux-x64 builds of DuckDB's optional native bindings, so npm ci finds the other platforms missing.
+bi/node-api/node_modules/.package-lock.json: bi/node-api/package-lock.json
+	npm install --prefix bi/node-api --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(VENV)-bi-superset/bin/superset: bi/superset/requirements.lock
+	$(PYTHON) -m venv $(VENV)-bi-superset
+	$(VENV)-bi-superset/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+
+# The light clients tests/python/publish/test_bi_clients.py opens the published file with.
+bi-clients: $(VENV)-bi-duckdb-cli/bin/duckdb $(VENV)-bi-sqlalchemy14/bin/python bi/node-api/node_modules/.package-lock.json
 
 # The report's browser tests drive Debian's Chromium (no browser download); installed when missing.
 chromium:
@@ -45,7 +70,7 @@ format: $(BIN)/listing-pulse
 	$(BIN)/ruff format .
 	LISTING_PULSE_DB=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff fix --processes 2 models macros tests/reconciliation tests/merchant_data
 
-test: install chromium lint
+test: install chromium bi-clients lint
 	$(BIN)/python -m pytest
 
 # Debian's PostgreSQL server binaries, when missing; the test starts and removes its own throwaway cluster.
@@ -56,6 +81,12 @@ postgres:
 test-postgres: install postgres
 	$(BIN)/python -m pytest -m postgres tests/python/engines -q
 
+# Every BI client the README names against the published file (written by `make demo` when missing); prints
+# client -> version -> result. Adds Superset (3-6 min to install once) and Evidence (npm install in a temp dir, ~1.5 min).
+check-bi: install bi-clients $(VENV)-bi-superset/bin/superset
+	@test -f data/published/listing_pulse.duckdb || $(MAKE) demo
+	$(BIN)/python bi/check_bi.py
+
 # Re-resolve the pins from pyproject.toml's ranges (needs the package registry).
 lock:
 	rm -rf /tmp/listing-pulse-lock && $(PYTHON) -m venv /tmp/listing-pulse-lock
@@ -64,4 +95,4 @@ lock:
 	  /tmp/listing-pulse-lock/bin/pip freeze --all --exclude pip --exclude listing-pulse; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) $(VENV)-duckdb14 data target logs
+	rm -rf $(VENV) $(VENV)-duckdb14 $(VENV)-bi-* bi/node-api/node_modules data target logs

@@ -83,11 +83,18 @@ def _detail(node_result: Any) -> str:
 
 def bi_column(name: str, data_type: str) -> str:
     """A select expression for one mart column in a type BI drivers read: HUGEINT (what `sum()` of
-    integers returns) as BIGINT, nested types (LIST, STRUCT, MAP, UNION, ARRAY) as JSON text."""
+    integers returns) as BIGINT, nested types (LIST, STRUCT, MAP, UNION, ARRAY) as JSON text, and every
+    timestamp as TIMESTAMP holding UTC, without a zone (TIMESTAMPTZ reflects as zone-less through some
+    drivers and shows in the reader's zone through others; one convention reads the same everywhere)."""
     quoted = '"' + name.replace('"', '""') + '"'
     upper = data_type.upper()
     if upper in ("HUGEINT", "UHUGEINT"):
         return f"cast({quoted} as bigint) as {quoted}"
+    if upper == "TIMESTAMP WITH TIME ZONE":
+        # timezone('UTC', ...) gives the UTC wall clock whatever the session's TimeZone is; a cast would not.
+        return f"timezone('UTC', {quoted}) as {quoted}"
+    if upper in ("TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS"):
+        return f"cast({quoted} as timestamp) as {quoted}"
     if upper.endswith("]") or upper.startswith(("STRUCT", "MAP", "UNION")):
         return f"cast(to_json({quoted}) as varchar) as {quoted}"
     return quoted

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import shutil
 import subprocess
+import sys
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -90,9 +93,16 @@ def test_published_file_has_only_marts_in_bi_types(three_runs: ThreeRuns) -> Non
     with duckdb.connect(str(three_runs.data.build), read_only=True) as con:
         build_types = {t for (t,) in con.execute(
             "select distinct data_type from duckdb_columns() where schema_name = 'marts'").fetchall()}
+        computed_at = con.execute("select distinct timezone('UTC', computed_at) from marts.kpi_cards").fetchall()
     assert schemas == {"marts"}
     assert "HUGEINT" in build_types  # sum() of integers in the build file ...
     assert not any(t.endswith("]") or t.startswith(("STRUCT", "MAP", "UNION")) or "HUGEINT" in t for t in types), types
+    assert "TIMESTAMP WITH TIME ZONE" in build_types  # computed_at in the build file ...
+    assert {t for t in types if t.startswith("TIMESTAMP")} == {"TIMESTAMP"}  # ... is published as UTC, zone-less
+    # The README's list of the types BI drivers meet.
+    assert types == {"VARCHAR", "BOOLEAN", "INTEGER", "BIGINT", "DOUBLE", "DECIMAL(28,6)", "TIMESTAMP"}
+    with duckdb.connect(str(three_runs.snapshots[2]), read_only=True) as con:
+        assert con.execute("select distinct computed_at from marts.kpi_cards").fetchall() == computed_at
 
 
 def test_publish_casts_hugeint_and_nested_columns(tmp_path: Path) -> None:
@@ -111,6 +121,29 @@ def test_publish_casts_hugeint_and_nested_columns(tmp_path: Path) -> None:
         assert con.execute("select * from marts.t").fetchall() == [(3, "[1,2]", '{"a":1}')]
         assert con.execute("select count(*) from duckdb_tables() where schema_name = 'staging'").fetchone() == (0,)
     assert sorted(p.name for p in published.parent.iterdir()) == ["p.duckdb"]  # no temp file or WAL left
+
+
+def test_publish_writes_every_timestamp_as_zone_less_utc(tmp_path: Path) -> None:
+    # The one convention for published timestamps: TIMESTAMP (microseconds, no zone) holding UTC. By hand:
+    # 11:00 at +02:00 is 09:00 UTC; the publish runs with the process zone at Tokyo (+09:00), where a plain
+    # cast to TIMESTAMP would give 18:00.
+    build, published = tmp_path / "build.duckdb", tmp_path / "published" / "p.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.t as select timestamptz '2026-03-09 11:00:00+02' as computed_at, "
+                    "timestamp '2026-03-09 09:00:00' as as_of, cast('2026-03-09 09:00:00.5' as timestamp_ms) as at_ms, "
+                    "cast('2026-03-09 09:00:01' as timestamp_s) as at_s, cast('2026-03-09 09:00:00.000001' as timestamp_ns) as at_ns")
+    script = "import sys, pathlib; from ingestion.serving.publish import publish; " \
+             "publish(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))"
+    result = subprocess.run([sys.executable, "-c", script, str(build), str(published)], cwd=PROJECT_ROOT,
+                            env=os.environ | {"TZ": "Asia/Tokyo"}, capture_output=True, text=True, timeout=WAIT)
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select data_type from duckdb_columns() where not internal order by column_index").fetchall() == [
+            ("TIMESTAMP",)] * 5
+        assert con.execute("select * from marts.t").fetchone() == (
+            datetime(2026, 3, 9, 9), datetime(2026, 3, 9, 9), datetime(2026, 3, 9, 9, 0, 0, 500000),
+            datetime(2026, 3, 9, 9, 0, 1), datetime(2026, 3, 9, 9, 0, 0, 1))
 
 
 def test_a_publish_that_cannot_replace_the_file_leaves_no_temp_file(tmp_path: Path) -> None:
