@@ -54,7 +54,7 @@ windows as (
 spike_baseline as (
     select store_key, {{ median('transition_count') }} as baseline_median
     from windows
-    where windows_before between 1 and 7
+    where windows_before between 1 and {{ var('spike_baseline_windows') }}
     group by store_key
 ),
 
