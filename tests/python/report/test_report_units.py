@@ -51,3 +51,16 @@ def test_lineage_ends_at_the_report_and_bi_exposures(tmp_path: Path) -> None:
          "--target-path", str(tmp_path)]
     )
     assert {"kpi_cards", "kpi_card_history", "kpi_card_breakdowns", "aex_rejected_listings_24h"} <= set(parents.result)
+
+
+def test_stale_after_defaults_to_the_dbt_var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report's staleness default is the models' `stale_after_hours`, read from dbt_project.yml: a project
+    # that sets 6 makes both the command's default and render_report's 6 hours (they were a separate 2).
+    from ingestion import paths
+    from ingestion.cli import parser
+    from ingestion.report.render import default_stale_after
+
+    (tmp_path / "dbt_project.yml").write_text("vars:\n  stale_after_hours: 6\n")
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path)
+    assert parser().parse_args(["report"]).stale_after_hours == 6
+    assert default_stale_after() == timedelta(hours=6)
