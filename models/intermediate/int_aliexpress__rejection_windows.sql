@@ -45,6 +45,5 @@ select
 from store_windows
 left join transitions
     on transitions.store_key = store_windows.store_key
-    and transitions.rejected_at > store_windows.window_start
-    and transitions.rejected_at <= store_windows.window_end
+    and {{ in_window('transitions.rejected_at', 'store_windows.window_start', 'store_windows.window_end') }}
 group by store_windows.store_key, store_windows.windows_before, store_windows.window_start, store_windows.window_end

@@ -18,8 +18,7 @@ transitions as (
     from all_transitions
     inner join card_window
         on card_window.store_key = all_transitions.store_key
-        and all_transitions.rejected_at > card_window.window_start
-        and all_transitions.rejected_at <= card_window.window_end
+        and {{ in_window('all_transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
 ),
 
 per_listing as (

@@ -30,8 +30,7 @@ buckets as (
     from transitions
     inner join card_window
         on card_window.store_key = transitions.store_key
-        and transitions.rejected_at > card_window.window_start
-        and transitions.rejected_at <= card_window.window_end
+        and {{ in_window('transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
     group by transitions.store_key, transitions.cause
 ),
 
