@@ -1,4 +1,5 @@
-"""Where things live. Set before dlt or dbt is imported, so every entry point agrees."""
+"""Where things live, and the dbt var defaults the Python shares with the models. Set before dlt or dbt is
+imported, so every entry point agrees."""
 
 from __future__ import annotations
 
