@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingestion import paths  # noqa: E402,F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR)
 from ingestion.sources.load import load_observation  # noqa: E402
+from ingestion.sources.common.captures import ALIEXPRESS_TZ  # noqa: E402
 from ingestion.sources.sample.store import ACTIVE, AUDITING, EDITING_REQUIRED, EXPIRED, VIOLATE_OFFLINE, SampleStore  # noqa: E402
 from ingestion.serving.dbt import run_dbt  # noqa: E402
 
@@ -53,7 +54,7 @@ states as (
 ),
 events as (
     select store_key, product_id, event_id, status,
-        timezone('UTC', timezone('Asia/Shanghai', strptime(time_stamp, '%Y-%m-%d %H:%M:%S'))) as outcome_at
+        timezone('UTC', timezone($source_tz, strptime(time_stamp, '%Y-%m-%d %H:%M:%S'))) as outcome_at
     from raw_aliexpress.audit_events
 ),
 transitions as (
@@ -164,7 +165,7 @@ def main() -> None:
             con.execute("set TimeZone = 'UTC'")
             raw: list = []
             times.setdefault("raw DuckDB SQL", []).append(
-                timed(lambda: raw.extend(con.execute(RAW_SQL, {"as_of": AS_OF}).fetchall()))
+                timed(lambda: raw.extend(con.execute(RAW_SQL, {"as_of": AS_OF, "source_tz": str(ALIEXPRESS_TZ)}).fetchall()))
             )
             marts = con.execute(
                 "select card_key, store_key, value from marts.kpi_cards where card_key in ?", [list(CARDS)]

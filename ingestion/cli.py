@@ -235,7 +235,10 @@ def parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write the cards as one self-contained HTML file")
     report.add_argument("--db", type=Path, help="the DuckDB file to read (default: the published file if any, else the build file)")
     report.add_argument("--out", type=Path, help="the HTML file to write (default: listing_pulse_report.html beside --db)")
-    report.add_argument("--stale-after-hours", type=float, default=2.0, help="a card whose data is older than this at its as_of is shown as stale (default 2)")
+    report.add_argument(
+        "--stale-after-hours", type=float, default=paths.dbt_var_default("stale_after_hours"),
+        help="a card whose data is older than this at its as_of is shown as stale (default: the dbt var stale_after_hours, %(default)s)",
+    )
     report.add_argument("--dbt-target", type=Path, help="dbt's target folder, read for failed tests (default: the project's target/)")
     report.set_defaults(run=cmd_report)
 

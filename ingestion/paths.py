@@ -1,9 +1,13 @@
-"""Where things live. Set before dlt or dbt is imported, so every entry point agrees."""
+"""Where things live, and the dbt var defaults the Python shares with the models. Set before dlt or dbt is
+imported, so every entry point agrees."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,3 +57,9 @@ def lock_path() -> Path:
 def configured_source() -> str:
     """What `listing-pulse run` loads when `--source` is not given (`LISTING_PULSE_SOURCE`, default sample)."""
     return os.environ.get("LISTING_PULSE_SOURCE", "sample")
+
+
+def dbt_var_default(name: str) -> Any:
+    """A dbt var's default from dbt_project.yml: a setting the models and the Python share lives there only."""
+    with (PROJECT_ROOT / "dbt_project.yml").open() as project:
+        return yaml.safe_load(project)["vars"][name]

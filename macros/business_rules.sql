@@ -33,6 +33,11 @@
     percentile({{ expression }}, 0.5)
 {%- endmacro %}
 
+{#- Whether `moment` lies in a card window, (start, end]: open at its start, closed at its end. -#}
+{% macro in_window(moment, window_start, window_end) -%}
+    ({{ moment }} > {{ window_start }} and {{ moment }} <= {{ window_end }})
+{%- endmacro %}
+
 {#- Whether a row's version is the one valid at `as_of` (validity intervals are [from, to)). -#}
 {% macro valid_at(valid_from, valid_to, moment) -%}
     ({{ valid_from }} <= {{ moment }} and ({{ valid_to }} is null or {{ valid_to }} > {{ moment }}))

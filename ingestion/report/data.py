@@ -16,8 +16,6 @@ from ingestion.report.dbt_results import FailedTests
 
 WORKLIST_ROWS = 50
 REGISTRY_SEED = PROJECT_ROOT / "seeds" / "kpi_card_registry.csv"
-# Tiles in the order the card pages present them; a card not listed here follows, by key.
-CARD_ORDER = ("aex_total_listings", "aex_rejected_auditing_listings", "aex_rejected_listings_24h", "aex_xc_listed_but_oos_on_bc")
 # How a worklist is ordered (what to act on first), by worklist model; others by product_id when they have one.
 WORKLIST_ORDER = {
     "aex_total_listings": "product_id",
@@ -137,8 +135,29 @@ def number(value: Decimal | float | int | None) -> int | float | None:
     return int(value) if value == int(value) else float(value)
 
 
-def _card_rank(tile: Tile) -> tuple[int, str]:
-    return (CARD_ORDER.index(tile.card_key) if tile.card_key in CARD_ORDER else len(CARD_ORDER), tile.card_key)
+@dataclass
+class RegistryEntry:
+    worklist_model: str
+    display_order: int
+
+
+def _registry(con: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, RegistryEntry]:
+    """Each card's worklist model and tile position: from the build file's seed table, else (the published file
+    holds only marts) from the seed's CSV."""
+    if "seeds.kpi_card_registry" in tables:
+        rows = con.execute("select card_key, worklist_model, display_order from seeds.kpi_card_registry").fetchall()
+    elif REGISTRY_SEED.exists():
+        with REGISTRY_SEED.open(newline="") as registry:
+            rows = [(row["card_key"], row["worklist_model"], int(row["display_order"])) for row in csv.DictReader(registry)]
+    else:
+        rows = []
+    return {card_key: RegistryEntry(model, order) for card_key, model, order in rows}
+
+
+def _card_rank(tile: Tile, registry: dict[str, RegistryEntry]) -> tuple[float, str]:
+    """Tiles in the registry's `display_order`; a card the registry does not list follows, by key."""
+    entry = registry.get(tile.card_key)
+    return (entry.display_order if entry else float("inf"), tile.card_key)
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -181,12 +200,9 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
         if not cards:
             raise ReportError(f"marts.kpi_cards in {database} is empty: load a store and build first")
 
+        registry = _registry(con, tables)
         worklists = {card["card_key"]: card["card_key"] for card in cards}
-        if "seeds.kpi_card_registry" in tables:  # the build file has the registry; the published file only marts
-            worklists |= dict(con.execute("select card_key, worklist_model from seeds.kpi_card_registry").fetchall())
-        elif REGISTRY_SEED.exists():
-            with REGISTRY_SEED.open(newline="") as registry:
-                worklists |= {row["card_key"]: row["worklist_model"] for row in csv.DictReader(registry)}
+        worklists |= {card_key: entry.worklist_model for card_key, entry in registry.items()}
 
         history: dict[tuple[str, str], list[tuple[datetime, int | float]]] = {}
         if "marts.kpi_card_history" in tables:
@@ -243,7 +259,7 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
         stores=[
             Store(
                 store_key,
-                sorted(tiles, key=_card_rank),
+                sorted(tiles, key=lambda tile: _card_rank(tile, registry)),
                 lifecycle=buckets.get((store_key, "aex_total_listings"), []),
                 causes=buckets.get((store_key, "aex_rejected_listings_24h"), []),
             )

@@ -79,14 +79,20 @@ def render_html(data: ReportData) -> str:
     )
 
 
+def default_stale_after() -> timedelta:
+    """The models' staleness threshold (the dbt var `stale_after_hours`), so the report and the build agree."""
+    return timedelta(hours=paths.dbt_var_default("stale_after_hours"))
+
+
 def render_report(
     database: Path,
     out: Path,
-    stale_after: timedelta = timedelta(hours=2),
+    stale_after: timedelta | None = None,
     dbt_target: Path = DBT_TARGET,
 ) -> ReportData:
-    """Read `database` read-only and write the report to `out`; returns what it showed."""
-    data = read_report_data(database, stale_after, read_failed_tests(dbt_target))
+    """Read `database` read-only and write the report to `out`; returns what it showed. A source older than
+    `stale_after` (default: `default_stale_after()`) at a card's as_of marks the card stale."""
+    data = read_report_data(database, stale_after or default_stale_after(), read_failed_tests(dbt_target))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(data), encoding="utf-8")
     return data

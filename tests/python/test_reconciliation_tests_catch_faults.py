@@ -112,3 +112,14 @@ def test_reconciliation_test_fails_on_its_fault(pristine: Path, tmp_path: Path, 
 def test_merchant_data_test_warns_on_its_fault(pristine: Path, tmp_path: Path, test_name: str) -> None:
     copy = faulty_copy(pristine, tmp_path, WARNINGS[test_name])
     assert statuses(copy, [test_name]) == {test_name: "warn"}
+
+
+def test_grain_test_fails_on_a_null_key(pristine: Path, tmp_path: Path) -> None:
+    # A worklist row whose product_id went null still has a unique key, so only the grain test's null
+    # check (macros/tests/unique_combination.sql) can catch it.
+    copy = faulty_copy(
+        pristine,
+        tmp_path,
+        "update marts.aex_total_listings set product_id = null where store_key = 'default' and product_id = '1005006000000007'",
+    )
+    assert list(statuses(copy, ["aex_total_listings,test_name:unique_combination"]).values()) == ["fail"]

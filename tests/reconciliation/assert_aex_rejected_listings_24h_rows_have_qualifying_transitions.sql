@@ -1,16 +1,26 @@
 {{ config(tags=['reconciliation']) }}
 -- Every listing of the 24h worklist, and only those, has as many qualifying transitions in
--- (as_of - 24h, as_of] as it says: a refuse whose latest earlier outcome (by time, then event_id) is absent
--- or not a refuse. Recomputed with a correlated look-back, not the window function the model uses.
+-- (as_of - window_hours, as_of] as it says: a refuse whose latest earlier outcome (by time, then event_id) is
+-- absent or not a refuse. Recomputed with a correlated look-back, not the window function the model uses, and
+-- with the window from the registry, not from int_aliexpress__rejection_windows.
 with outcomes as (
     select * from {{ ref('int_aliexpress__audit_outcomes') }}
 ),
 
+registry as (
+    select * from {{ ref('kpi_card_registry') }}
+),
+
+card_window as (
+    select window_hours from registry where card_key = 'aex_rejected_listings_24h'
+),
+
 refusals_in_window as (
-    select *
+    select refusal.*
     from outcomes as refusal
+    cross join card_window
     where refusal.outcome_status = 'refuse'
-        and refusal.outcome_at > {{ dbt.dateadd('hour', -24, as_of()) }}
+        and refusal.outcome_at > {{ dbt.dateadd('hour', '-1 * card_window.window_hours', as_of()) }}
         and refusal.outcome_at <= {{ as_of() }}
         and coalesce((
             select earlier.outcome_status

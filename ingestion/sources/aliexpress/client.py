@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import dlt
 import requests
 
 from ingestion.sources.aliexpress.parse import PRODUCT_STATUS_TYPES, api_error, product_list_items, unwrap
-from ingestion.sources.common.captures import AliExpressCapture
+from ingestion.sources.common.captures import ALIEXPRESS_TZ, AliExpressCapture
 from ingestion.sources.common.config import resolve, setting_name
 from ingestion.sources.common.destination import read_rows
 from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError
@@ -36,7 +35,6 @@ LIST_METHOD = "aliexpress.solution.product.list.get"
 INFO_METHOD = "aliexpress.solution.product.info.get"
 AUDIT_METHOD = "aliexpress.postproduct.redefining.findaeproductstatusbyid"
 GATEWAY_URL = "https://api-sg.aliexpress.com/sync"
-SOURCE_TZ = ZoneInfo("Asia/Shanghai")  # gmt_modified is GMT+8 wall-clock text, as the IOP SDK sends it
 
 # Gateway error codes (error_response.code). Throttling and auth errors share one shape: back off on
 # the first, stop at once on the second, naming the setting to fix.
@@ -196,7 +194,7 @@ def read_landed(db_path: Path, store_key: str) -> LandedListings:
 
 def _moment(text: str | None) -> datetime | None:
     try:
-        return datetime.strptime(text or "", "%Y-%m-%d %H:%M:%S").replace(tzinfo=SOURCE_TZ)
+        return datetime.strptime(text or "", "%Y-%m-%d %H:%M:%S").replace(tzinfo=ALIEXPRESS_TZ)
     except ValueError:
         return None
 

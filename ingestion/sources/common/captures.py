@@ -5,8 +5,14 @@ pages (the sample generator) depends on this contract, not on another source."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+from ingestion.paths import dbt_var_default
 from ingestion.sources.common.pages import Page
+
+# AliExpress pages carry zone-less wall-clock times in this zone (the IOP SDK's GMT+8). Staging reads the same
+# dbt var, so the API client's cursor and the sample's times agree with the models.
+ALIEXPRESS_TZ = ZoneInfo(dbt_var_default("aliexpress_source_tz"))
 
 
 @dataclass

@@ -10,12 +10,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
+from ingestion.sources.common.captures import ALIEXPRESS_TZ, AliExpressCapture, BigCommerceCapture
 from ingestion.sources.common.pages import Page
 
-ALIEXPRESS_TZ = ZoneInfo("Asia/Shanghai")  # the IOP SDK sends and expects GMT+8 wall-clock times
 LIST_PAGE_SIZE = 50
 CATALOG_PAGE_SIZE = 250
 CATEGORIES = (200000346, 200000345, 100003109, 200118010)

@@ -1,13 +1,24 @@
 -- The worklist behind aex_rejected_listings_24h: one row per listing with at least one rejection
--- transition in (as_of - 24h, as_of]; the card's value is the sum of `transition_count`.
-with transitions as (
+-- transition in the card's window (as_of - window_hours, as_of]; the card's value is the sum of `transition_count`.
+with all_transitions as (
     select * from {{ ref('int_aliexpress__rejection_transitions') }}
-    where rejected_at > {{ dbt.dateadd('hour', -24, as_of()) }}
-        and rejected_at <= {{ as_of() }}
+),
+
+card_window as (
+    select * from {{ ref('int_aliexpress__rejection_windows') }}
+    where windows_before = 0
 ),
 
 listings as (
     select * from {{ ref('int_aliexpress__listings_at_as_of') }}
+),
+
+transitions as (
+    select all_transitions.*
+    from all_transitions
+    inner join card_window
+        on card_window.store_key = all_transitions.store_key
+        and {{ in_window('all_transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
 ),
 
 per_listing as (

@@ -1,7 +1,16 @@
 -- One row per store, card and bucket: aex_total_listings and aex_rejected_auditing_listings by
 -- lifecycle state, aex_rejected_listings_24h by rejection cause, with each bucket's share of the card
 -- and whether it is the top bucket.
-with buckets as (
+with card_window as (
+    select * from {{ ref('int_aliexpress__rejection_windows') }}
+    where windows_before = 0
+),
+
+transitions as (
+    select * from {{ ref('int_aliexpress__rejection_transitions') }}
+),
+
+buckets as (
     select store_key, 'aex_total_listings' as card_key, 'lifecycle_state' as dimension,
         lifecycle_state as bucket, count(*) as value
     from {{ ref('aex_total_listings') }}
@@ -16,12 +25,13 @@ with buckets as (
 
     union all
 
-    select store_key, 'aex_rejected_listings_24h' as card_key, 'cause' as dimension,
-        cause as bucket, count(*) as value
-    from {{ ref('int_aliexpress__rejection_transitions') }}
-    where rejected_at > {{ dbt.dateadd('hour', -24, as_of()) }}
-        and rejected_at <= {{ as_of() }}
-    group by store_key, cause
+    select transitions.store_key, 'aex_rejected_listings_24h' as card_key, 'cause' as dimension,
+        transitions.cause as bucket, count(*) as value
+    from transitions
+    inner join card_window
+        on card_window.store_key = transitions.store_key
+        and {{ in_window('transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
+    group by transitions.store_key, transitions.cause
 ),
 
 shared as (

@@ -1,17 +1,1 @@
-with source as (
-    select * from {{ source('aliexpress', 'quarantine') }}
-),
-
-renamed as (
-    select
-        store_key,
-        resource,
-        origin,
-        line,
-        reason,
-        payload,
-        {{ to_utc('observed_at') }} as observed_at
-    from source
-)
-
-select * from renamed
+{{ staging_quarantine(source('aliexpress', 'quarantine')) }}

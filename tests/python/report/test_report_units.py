@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from ingestion.cli import main
+from ingestion import paths
+from ingestion.cli import main, parser
 from ingestion.report import ReportError, render_report
-from ingestion.report.data import ReportData, Store, Tile
-from ingestion.report.render import render_html
+from ingestion.report.data import ReportData, Store, Tile, read_report_data
+from ingestion.report.dbt_results import FailedTests
+from ingestion.report.render import default_stale_after, render_html
 from ingestion.serving.dbt import invoke_dbt
 from tests.python import builders
 
@@ -52,3 +55,37 @@ def test_lineage_ends_at_the_report_and_bi_exposures(tmp_path: Path) -> None:
          "--target-path", str(tmp_path)]
     )
     assert {"kpi_cards", "kpi_card_history", "kpi_card_breakdowns", "aex_rejected_listings_24h"} <= set(parents.result)
+
+
+def test_stale_after_defaults_to_the_dbt_var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The report's staleness default is the models' `stale_after_hours`, read from dbt_project.yml: a project
+    # that sets 6 makes both the command's default and render_report's 6 hours (they were a separate 2).
+    (tmp_path / "dbt_project.yml").write_text("vars:\n  stale_after_hours: 6\n")
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path)
+    assert parser().parse_args(["report"]).stale_after_hours == 6
+    assert default_stale_after() == timedelta(hours=6)
+
+
+def test_tiles_follow_the_registry_display_order(tmp_path: Path) -> None:
+    # Two cards whose registry puts aex_xc_listed_but_oos_on_bc (display_order 1) before aex_total_listings (2):
+    # the tiles come in that order, not alphabetically nor in a list kept in the report's code.
+    database = tmp_path / "cards.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema marts")
+        con.execute("create schema seeds")
+        con.execute(
+            "create table marts.kpi_cards as select 'default' as store_key, card_key, card_key as card_name, "
+            "1 as value, 1 as distinct_listings, 'count' as unit, 'RT' as time_window, "
+            "null::timestamp as window_start, timestamp '2026-03-11 09:00' as window_end, '-' as alert_trigger, "
+            "false as is_alerting, false as is_spike, 'owner' as roles, timestamp '2026-03-11 09:00' as data_as_of, "
+            "timestamp '2026-03-11 09:00' as as_of "
+            "from (values ('aex_total_listings'), ('aex_xc_listed_but_oos_on_bc')) as cards(card_key)"
+        )
+        con.execute(
+            "create table seeds.kpi_card_registry as select * from (values "
+            "('aex_total_listings', 'aex_total_listings', 2), "
+            "('aex_xc_listed_but_oos_on_bc', 'aex_xc_listed_but_oos_on_bc', 1)) "
+            "as registry(card_key, worklist_model, display_order)"
+        )
+    data = read_report_data(database, timedelta(hours=2), FailedTests())
+    assert [tile.card_key for tile in data.stores[0].tiles] == ["aex_xc_listed_but_oos_on_bc", "aex_total_listings"]
