@@ -19,21 +19,33 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingestion import paths  # noqa: E402,F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR)
-from ingestion.sources.load import load_observation  # noqa: E402
-from ingestion.sources.common.captures import ALIEXPRESS_TZ  # noqa: E402
-from ingestion.sources.sample.store import ACTIVE, AUDITING, EDITING_REQUIRED, EXPIRED, VIOLATE_OFFLINE, SampleStore  # noqa: E402
-from ingestion.serving.dbt import run_dbt  # noqa: E402
+from ingestion import paths  # noqa: F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR)
+from ingestion.serving.dbt import run_dbt
+from ingestion.sources.common.captures import ALIEXPRESS_TZ
+from ingestion.sources.load import load_observation
+from ingestion.sources.sample.store import (
+    ACTIVE,
+    AUDITING,
+    EDITING_REQUIRED,
+    EXPIRED,
+    VIOLATE_OFFLINE,
+    SampleStore,
+)
 
-AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
-CARDS = ("aex_total_listings", "aex_rejected_auditing_listings", "aex_rejected_listings_24h", "aex_xc_listed_but_oos_on_bc")
+AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
+CARDS = (
+    "aex_total_listings",
+    "aex_rejected_auditing_listings",
+    "aex_rejected_listings_24h",
+    "aex_xc_listed_but_oos_on_bc",
+)
 
 # The four cards straight from the raw tables, for a store observed once (no catalogue moves, so no
 # derived outcomes; no deleted variants; no whitelist entries among its SKUs).
@@ -109,15 +121,22 @@ def scaled_store(listings: int, seed: int = 11) -> SampleStore:
     """A store shaped like the default scenario (89% active, 7% auditing, 2.5% rejected, 1% expired), with
     rejections over the last three days and 1% of active BC variants out of stock."""
     rejected, auditing, expired = round(listings * 0.025), round(listings * 0.07), round(listings * 0.01)
-    states = [(ACTIVE, listings - rejected - auditing - expired), (AUDITING, auditing),
-              (EDITING_REQUIRED, rejected // 2), (VIOLATE_OFFLINE, rejected - rejected // 2), (EXPIRED, expired)]
+    states = [
+        (ACTIVE, listings - rejected - auditing - expired),
+        (AUDITING, auditing),
+        (EDITING_REQUIRED, rejected // 2),
+        (VIOLATE_OFFLINE, rejected - rejected // 2),
+        (EXPIRED, expired),
+    ]
     store = SampleStore.build(AS_OF, seed, product_id_base=1005009000000000, states=states)
     rng = random.Random(seed)
     for listing in store.listings:
         store.outcome(listing, "approved", AS_OF - timedelta(days=40))
         if listing.state in (EDITING_REQUIRED, VIOLATE_OFFLINE):
-            store.outcome(listing, "refuse", AS_OF - timedelta(minutes=rng.randint(1, 72 * 60)), ("IMAGE_QUALITY", "low"))
-    for listing in store.in_state(ACTIVE)[:: 100]:
+            store.outcome(
+                listing, "refuse", AS_OF - timedelta(minutes=rng.randint(1, 72 * 60)), ("IMAGE_QUALITY", "low")
+            )
+    for listing in store.in_state(ACTIVE)[::100]:
         product = store.product_of(listing)
         product.inventory_tracking = "variant"
         product.variants[0].inventory_level = 0
@@ -146,7 +165,11 @@ def main() -> None:
         times["generate"][-1] += timed(lambda: capture_box.append(store_box[0].capture(store_box[0].events)))
         aliexpress, bigcommerce = capture_box[0]
         rows = len(aliexpress.product_lists) and sum(
-            len(page.body["aliexpress_solution_product_list_get_response"]["result"]["aeop_a_e_product_display_d_t_o_list"]["item_display_dto"])
+            len(
+                page.body["aliexpress_solution_product_list_get_response"]["result"][
+                    "aeop_a_e_product_display_d_t_o_list"
+                ]["item_display_dto"]
+            )
             for _, page in aliexpress.product_lists
         )
         times.setdefault("load", []).append(
@@ -155,7 +178,9 @@ def main() -> None:
         # A new as_of is a new var, which costs dbt a full parse; then the warm start-up alone.
         listing = ["ls", "--select", "kpi_cards"]
         times.setdefault("dbt ls, new vars", []).append(timed(lambda: run_dbt(listing, as_of=AS_OF, db_path=db_path)))
-        times.setdefault("dbt start-up (warm ls)", []).append(timed(lambda: run_dbt(listing, as_of=AS_OF, db_path=db_path)))
+        times.setdefault("dbt start-up (warm ls)", []).append(
+            timed(lambda: run_dbt(listing, as_of=AS_OF, db_path=db_path))
+        )
         # build first: `dbt run` alone needs the seeds in place.
         for step, command in (("dbt build", ["build"]), ("dbt run", ["run"])):
             seconds = timed(lambda: succeeded.append(run_dbt(command, as_of=AS_OF, db_path=db_path)))
@@ -165,7 +190,11 @@ def main() -> None:
             con.execute("set TimeZone = 'UTC'")
             raw: list = []
             times.setdefault("raw DuckDB SQL", []).append(
-                timed(lambda: raw.extend(con.execute(RAW_SQL, {"as_of": AS_OF, "source_tz": str(ALIEXPRESS_TZ)}).fetchall()))
+                timed(
+                    lambda: raw.extend(
+                        con.execute(RAW_SQL, {"as_of": AS_OF, "source_tz": str(ALIEXPRESS_TZ)}).fetchall()
+                    )
+                )
             )
             marts = con.execute(
                 "select card_key, store_key, value from marts.kpi_cards where card_key in ?", [list(CARDS)]

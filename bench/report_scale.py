@@ -16,16 +16,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ingestion.sources.load import load_observation
 from ingestion.report import render_report
+from ingestion.serving.dbt import run_dbt
+from ingestion.sources.load import load_observation
 from ingestion.sources.sample.scenarios import IMAGE_QUALITY, MISSING_BRAND, Observation, generate
 from ingestion.sources.sample.store import ACTIVE, AUDITING, EDITING_REQUIRED, EXPIRED, SampleStore
-from ingestion.serving.dbt import run_dbt
 
-AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
 BIN = Path(sys.executable).parent
 
 
@@ -37,12 +37,19 @@ def large_store(listings: int) -> list[Observation]:
         AS_OF,
         seed=20261123,
         product_id_base=1005010000000000,
-        states=[(ACTIVE, listings - auditing - rejected - expired), (AUDITING, auditing), (EDITING_REQUIRED, rejected), (EXPIRED, expired)],
+        states=[
+            (ACTIVE, listings - auditing - rejected - expired),
+            (AUDITING, auditing),
+            (EDITING_REQUIRED, rejected),
+            (EXPIRED, expired),
+        ],
     )
     for listing in store.in_state(ACTIVE):
         store.outcome(listing, "approved", AS_OF - timedelta(days=25))
     for k, listing in enumerate(store.in_state(EDITING_REQUIRED)):
-        store.outcome(listing, "refuse", AS_OF - timedelta(hours=(k % 40) + 1), MISSING_BRAND if k % 3 else IMAGE_QUALITY)
+        store.outcome(
+            listing, "refuse", AS_OF - timedelta(hours=(k % 40) + 1), MISSING_BRAND if k % 3 else IMAGE_QUALITY
+        )
     for listing in store.in_state(ACTIVE)[::1000]:
         product = store.product_of(listing)
         product.inventory_tracking = "variant"
@@ -69,7 +76,9 @@ def time_report(db: Path, runs: int) -> tuple[float, float, int, int]:
         data = render_report(db, out, dbt_target=db.parent)
         in_process.append(time.perf_counter() - started)
         started = time.perf_counter()
-        subprocess.run([str(BIN / "listing-pulse"), "report", "--db", str(db), "--out", str(out)], check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "listing-pulse"), "report", "--db", str(db), "--out", str(out)], check=True, capture_output=True
+        )
         command.append(time.perf_counter() - started)
     total = data.stores[0].tile("aex_total_listings")
     return statistics.median(in_process), statistics.median(command), out.stat().st_size, total.value if total else 0
@@ -91,14 +100,20 @@ def main() -> int:
             os.environ["LISTING_PULSE_DB"] = str(db)  # dlt's pipeline state lives beside the build file
             started = time.perf_counter()
             for observation in make():
-                load_observation("bench", observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path=db)
+                load_observation(
+                    "bench", observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path=db
+                )
             loaded = time.perf_counter() - started
             built = build(db)
             in_process, command, size, listings = time_report(db, args.runs)
             rows.append((name, listings, loaded, built, in_process, command, size))
-    print(f"{'warehouse':<18} {'listings':>9} {'load s':>7} {'dbt build s':>12} {'report s (median)':>18} {'command s (median)':>19} {'HTML MB':>8}")
+    print(
+        f"{'warehouse':<18} {'listings':>9} {'load s':>7} {'dbt build s':>12} {'report s (median)':>18} {'command s (median)':>19} {'HTML MB':>8}"
+    )
     for name, listings, loaded, built, in_process, command, size in rows:
-        print(f"{name:<18} {listings:>9,} {loaded:>7.1f} {built:>12.1f} {in_process:>18.2f} {command:>19.2f} {size / 1e6:>8.1f}")
+        print(
+            f"{name:<18} {listings:>9,} {loaded:>7.1f} {built:>12.1f} {in_process:>18.2f} {command:>19.2f} {size / 1e6:>8.1f}"
+        )
     return 0
 
 

@@ -25,7 +25,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from probes.common import TABLE_COLUMNS, WRITE, queries
@@ -74,12 +74,15 @@ def probe_json(command: list[str], **kwargs) -> dict:
 
 # ---- what the clients see, each from its own environment --------------------------------------------
 
+
 def duckdb_python(python: Path) -> Callable[[Path], dict]:
     return lambda published: probe_json([str(python), str(PROBES / "duckdb_python.py"), str(published), str(QUERIES)])
 
 
 def sqlalchemy_client(python: Path) -> Callable[[Path], dict]:
-    return lambda published: probe_json([str(python), str(PROBES / "sqlalchemy_client.py"), str(published), str(QUERIES)])
+    return lambda published: probe_json(
+        [str(python), str(PROBES / "sqlalchemy_client.py"), str(published), str(QUERIES)]
+    )
 
 
 def duckdb_cli(published: Path) -> dict:
@@ -98,8 +101,12 @@ def duckdb_cli(published: Path) -> dict:
     for table, column, data_type in rows(TABLE_COLUMNS):
         columns.setdefault(table, []).append([column, data_type])
     version = run([str(binary), "--version"]).stdout.split()[0]
-    return {"version": f"duckdb CLI {version}", "columns": columns, "results": [rows(q) for q in queries(QUERIES)],
-            "write_refused": sql(WRITE).returncode != 0}
+    return {
+        "version": f"duckdb CLI {version}",
+        "columns": columns,
+        "results": [rows(q) for q in queries(QUERIES)],
+        "write_refused": sql(WRITE).returncode != 0,
+    }
 
 
 def node_api(published: Path) -> dict:
@@ -108,6 +115,7 @@ def node_api(published: Path) -> dict:
 
 
 # ---- comparing with the build's DuckDB -------------------------------------------------------------
+
 
 def canonical(value: object, data_type: str) -> object:
     """A value as its type means it, whatever the client's encoding (text, number, ISO date). Timestamps
@@ -123,7 +131,7 @@ def canonical(value: object, data_type: str) -> object:
     if data_type == "TIMESTAMP":
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         if moment.tzinfo is not None:
-            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
         return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
     return str(value)
 
@@ -140,11 +148,17 @@ def column_problems(answers: dict, expected: dict, *, reflected: bool) -> list[s
         if [name for name, _ in got] != [name for name, _ in columns]:
             found.append(f"columns of {table} differ")
         elif not reflected and got != columns:
-            found += [f"{table}.{name} is {got_type}, not {data_type}"
-                      for (name, got_type), (_, data_type) in zip(got, columns) if got_type != data_type]
+            found += [
+                f"{table}.{name} is {got_type}, not {data_type}"
+                for (name, got_type), (_, data_type) in zip(got, columns)
+                if got_type != data_type
+            ]
         elif reflected:
-            found += [f"{table}.{name} reflects as {got_type}" for (name, got_type), (_, data_type) in zip(got, columns)
-                      if got_type == "NULL" or data_type == "TIMESTAMP" and got_type != "TIMESTAMP"]
+            found += [
+                f"{table}.{name} reflects as {got_type}"
+                for (name, got_type), (_, data_type) in zip(got, columns)
+                if got_type == "NULL" or (data_type == "TIMESTAMP" and got_type != "TIMESTAMP")
+            ]
     return found
 
 
@@ -152,15 +166,18 @@ def row_problems(results: list[list[list]], expected: dict) -> list[str]:
     """How the rows a client returned for the README's queries differ from the reference's."""
     found = []
     for n, (rows, expected_rows, types) in enumerate(zip(results, expected["results"], expected["types"])):
-        if [[canonical(v, t) for v, t in zip(row, types)] for row in rows] != \
-                [[canonical(v, t) for v, t in zip(row, types)] for row in expected_rows]:
+        if [[canonical(v, t) for v, t in zip(row, types)] for row in rows] != [
+            [canonical(v, t) for v, t in zip(row, types)] for row in expected_rows
+        ]:
             found.append(f"README query {n + 1}: its {len(rows)} rows differ from the reference's {len(expected_rows)}")
     if len(results) != len(expected["results"]):
         found.append(f"{len(results)} README queries answered, not {len(expected['results'])}")
     return found
 
 
-def check(client: str, read: Callable[[Path], dict], published: Path, expected: dict, *, reflected: bool = False) -> Outcome:
+def check(
+    client: str, read: Callable[[Path], dict], published: Path, expected: dict, *, reflected: bool = False
+) -> Outcome:
     """Run one client; it works when it lists every table's columns, returns the README queries' rows as
     the reference does, and is refused a write."""
     outcome = Outcome(client)
@@ -179,16 +196,27 @@ def check(client: str, read: Callable[[Path], dict], published: Path, expected: 
 
 # ---- the heavy clients (make check-bi only) --------------------------------------------------------
 
+
 def superset(published: Path, expected: dict) -> list[Outcome]:
     """Superset's own connection test, then reflection through Superset's SQLAlchemy and duckdb-engine."""
     bin_dir = ROOT / ".venv-bi-superset" / "bin"
     outcome = Outcome("Superset `superset test-db`")
     with tempfile.TemporaryDirectory(prefix="check-bi-superset-") as home:
         env = os.environ | {"SUPERSET_SECRET_KEY": "check-bi-only", "SUPERSET_HOME": home}
-        result = run([str(bin_dir / "superset"), "test-db", "--connect-args", "{}",
-                      f"duckdb:///{published}?access_mode=read_only"], env=env, stdin=subprocess.DEVNULL)
-    version = run([str(bin_dir / "python"), "-c", "from importlib.metadata import version; "
-                   "print(version('apache-superset'))"]).stdout.strip()
+        result = run(
+            [
+                str(bin_dir / "superset"),
+                "test-db",
+                "--connect-args",
+                "{}",
+                f"duckdb:///{published}?access_mode=read_only",
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+    version = run(
+        [str(bin_dir / "python"), "-c", "from importlib.metadata import version; print(version('apache-superset'))"]
+    ).stdout.strip()
     outcome.version = f"apache-superset {version}"
     inspector_lines = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("- get_")]
     if result.returncode != 0 or "Connected successfully" not in result.stdout:
@@ -197,8 +225,13 @@ def superset(published: Path, expected: dict) -> list[Outcome]:
         outcome.problems.append(f"inspector functions: {inspector_lines}")
     else:
         outcome.note = f"ok (connected, SELECT 1, {len(inspector_lines)} inspector functions True)"
-    reflection = check("Superset's SQLAlchemy: reflection + README queries",
-                       sqlalchemy_client(bin_dir / "python"), published, expected, reflected=True)
+    reflection = check(
+        "Superset's SQLAlchemy: reflection + README queries",
+        sqlalchemy_client(bin_dir / "python"),
+        published,
+        expected,
+        reflected=True,
+    )
     return [outcome, reflection]
 
 
@@ -221,14 +254,26 @@ def evidence(published: Path, expected: dict) -> list[Outcome]:
             answers = probe_json(["node", "connector_probe.cjs"], cwd=project)
             connector.version = answers["version"]
             # Its source query is the README's first query; Evidence reads by column name.
-            if [name for name, _ in answers["columns"]] != ["store_key", "card_key", "value", "is_alerting", "data_as_of"]:
+            if [name for name, _ in answers["columns"]] != [
+                "store_key",
+                "card_key",
+                "value",
+                "is_alerting",
+                "data_as_of",
+            ]:
                 connector.problems.append(f"columns {answers['columns']}")
             connector.problems += row_problems(answers["results"], {**expected, "results": expected["results"][:1]})
         except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
             connector.problems.append(str(exc))
         # npm starts Evidence as a grandchild: its own process group, so a time-out stops all of it.
-        process = subprocess.Popen(["npm", "run", "sources"], cwd=project, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        process = subprocess.Popen(
+            ["npm", "run", "sources"],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         try:
             output, _ = process.communicate(timeout=EVIDENCE_SOURCES_TIMEOUT)
             parquet = project / ".evidence" / "template" / "static" / "data" / "listing_pulse" / "kpi_cards"
@@ -238,9 +283,11 @@ def evidence(published: Path, expected: dict) -> list[Outcome]:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             reachable = _resolves(DUCKDB_EXTENSIONS_HOST)
-            sources.note = (f"stalled after {EVIDENCE_SOURCES_TIMEOUT} s: DuckDB-Wasm fetches its parquet extension "
-                            f"from {DUCKDB_EXTENSIONS_HOST}, " + ("reachable here, so it is something else"
-                                                                  if reachable else "unreachable here (offline)"))
+            sources.note = (
+                f"stalled after {EVIDENCE_SOURCES_TIMEOUT} s: DuckDB-Wasm fetches its parquet extension "
+                f"from {DUCKDB_EXTENSIONS_HOST}, "
+                + ("reachable here, so it is something else" if reachable else "unreachable here (offline)")
+            )
             if reachable:
                 sources.problems.append(sources.note)
         sources.version = connector.version
@@ -262,10 +309,16 @@ LIGHT: dict[str, tuple[str, Callable[[Path], dict], bool]] = {
     "duckdb-python-1.4": ("DuckDB Python 1.4", duckdb_python(ROOT / ".venv-duckdb14" / "bin" / "python"), False),
     "duckdb-cli-1.4": ("DuckDB CLI 1.4", duckdb_cli, False),
     "node-api-1.4": ("@duckdb/node-api 1.4", node_api, False),
-    "sqlalchemy-2.0": ("SQLAlchemy 2.0 (pandas, Jupyter): reflection + README queries",
-                       sqlalchemy_client(Path(sys.executable)), True),
-    "sqlalchemy-1.4": ("SQLAlchemy 1.4 (Superset's) on DuckDB 1.4: reflection + README queries",
-                       sqlalchemy_client(ROOT / ".venv-bi-sqlalchemy14" / "bin" / "python"), True),
+    "sqlalchemy-2.0": (
+        "SQLAlchemy 2.0 (pandas, Jupyter): reflection + README queries",
+        sqlalchemy_client(Path(sys.executable)),
+        True,
+    ),
+    "sqlalchemy-1.4": (
+        "SQLAlchemy 1.4 (Superset's) on DuckDB 1.4: reflection + README queries",
+        sqlalchemy_client(ROOT / ".venv-bi-sqlalchemy14" / "bin" / "python"),
+        True,
+    ),
 }
 # Neither PyPI, npm nor Debian carries these; the README gives the facts their JDBC drivers need.
 NOT_INSTALLABLE = {
@@ -286,8 +339,11 @@ def main() -> int:
     if args.client:
         name, read, reflected = LIGHT[args.client]
         outcome = check(name, read, published, expected, reflected=reflected)
-        print(json.dumps({"client": name, "version": outcome.version, "problems": outcome.problems,
-                          "answers": outcome.answers}))
+        print(
+            json.dumps(
+                {"client": name, "version": outcome.version, "problems": outcome.problems, "answers": outcome.answers}
+            )
+        )
         return 1 if outcome.problems else 0
     outcomes = [check(name, read, published, expected, reflected=reflected) for name, read, reflected in LIGHT.values()]
     outcomes += superset(published, expected)

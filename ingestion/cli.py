@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +26,7 @@ def timestamp(text: str) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO-8601 time: {text!r} (e.g. 2026-03-09T08:00:00Z)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def print_report(report: LoadReport) -> None:
@@ -46,8 +46,13 @@ def progress(line: str) -> None:
 
 def load_request(args: argparse.Namespace) -> LoadRequest:
     return LoadRequest(
-        source=args.source, scenario=args.scenario, as_of=args.as_of, seed=args.seed,
-        path=args.path, observed_at=args.observed_at, store=args.store,
+        source=args.source,
+        scenario=args.scenario,
+        as_of=args.as_of,
+        seed=args.seed,
+        path=args.path,
+        observed_at=args.observed_at,
+        store=args.store,
     )
 
 
@@ -68,7 +73,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    as_of = args.as_of or datetime.now(timezone.utc)
+    as_of = args.as_of or datetime.now(UTC)
     with run_lock(paths.lock_path(), args.wait):
         if not run_dbt(["source", "freshness"]):
             print("source freshness: some source is stale or missing (see above); building anyway", file=sys.stderr)
@@ -131,7 +136,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     database = args.db or default_database()
     out = args.out or database.parent / REPORT_NAME
     try:
-        data = render_report(database, out, stale_after=timedelta(hours=args.stale_after_hours), dbt_target=args.dbt_target or DBT_TARGET)
+        data = render_report(
+            database, out, stale_after=timedelta(hours=args.stale_after_hours), dbt_target=args.dbt_target or DBT_TARGET
+        )
     except ReportError as exc:
         print(f"listing-pulse report: {exc}", file=sys.stderr)
         return 2
@@ -175,9 +182,12 @@ def add_load_options(command: argparse.ArgumentParser, default_source: str | Non
         help="where the responses come from: the sample generator, a file-drop folder, or the live APIs "
         "(settings per store: README 'Connecting your stores')",
     )
-    command.add_argument("--scenario", default="default", help="sample: the named scenario (default, sister_store, backlog_clears)")
     command.add_argument(
-        "--as-of", type=timestamp,
+        "--scenario", default="default", help="sample: the named scenario (default, sister_store, backlog_clears)"
+    )
+    command.add_argument(
+        "--as-of",
+        type=timestamp,
         help="sample: the moment the scenario is built around; run: also the moment the cards describe (default now)",
     )
     command.add_argument("--seed", type=int, default=20260309, help="sample: the generator's seed")
@@ -220,7 +230,10 @@ def parser() -> argparse.ArgumentParser:
     publish_command.set_defaults(run=cmd_publish)
     for command in (load, build, run_command, publish_command):
         command.add_argument(
-            "--wait", type=float, default=0, metavar="SECONDS",
+            "--wait",
+            type=float,
+            default=0,
+            metavar="SECONDS",
             help="if another load, build, run or publish holds the lock, wait this long for it before "
             "exiting 50 (default 0)",
         )
@@ -233,13 +246,21 @@ def parser() -> argparse.ArgumentParser:
     sql.set_defaults(run=cmd_sql)
 
     report = commands.add_parser("report", help="write the cards as one self-contained HTML file")
-    report.add_argument("--db", type=Path, help="the DuckDB file to read (default: the published file if any, else the build file)")
-    report.add_argument("--out", type=Path, help="the HTML file to write (default: listing_pulse_report.html beside --db)")
     report.add_argument(
-        "--stale-after-hours", type=float, default=paths.dbt_var_default("stale_after_hours"),
+        "--db", type=Path, help="the DuckDB file to read (default: the published file if any, else the build file)"
+    )
+    report.add_argument(
+        "--out", type=Path, help="the HTML file to write (default: listing_pulse_report.html beside --db)"
+    )
+    report.add_argument(
+        "--stale-after-hours",
+        type=float,
+        default=paths.dbt_var_default("stale_after_hours"),
         help="a card whose data is older than this at its as_of is shown as stale (default: the dbt var stale_after_hours, %(default)s)",
     )
-    report.add_argument("--dbt-target", type=Path, help="dbt's target folder, read for failed tests (default: the project's target/)")
+    report.add_argument(
+        "--dbt-target", type=Path, help="dbt's target folder, read for failed tests (default: the project's target/)"
+    )
     report.set_defaults(run=cmd_report)
 
     docs = commands.add_parser("docs", help="build dbt's static documentation site (dbt docs generate --static)")

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints; dbt already depends on it
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,10 @@ from decimal import Decimal
 from pathlib import Path
 
 # Every published column, in the order a catalogue browser lists them.
-TABLE_COLUMNS = ("select table_name, column_name, data_type from duckdb_columns() where schema_name = 'marts' "
-                 "order by table_name, column_index")
+TABLE_COLUMNS = (
+    "select table_name, column_name, data_type from duckdb_columns() where schema_name = 'marts' "
+    "order by table_name, column_index"
+)
 # Must be refused: the file is opened read-only.
 WRITE = "create table marts.probe_write (x integer)"
 

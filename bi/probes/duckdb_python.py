@@ -4,7 +4,6 @@ import json
 import sys
 
 import duckdb
-
 from common import TABLE_COLUMNS, WRITE, cell, queries
 
 
@@ -23,8 +22,17 @@ def main(path: str, queries_file: str) -> None:
             write_refused = False
         except duckdb.Error:
             write_refused = True
-    print(json.dumps({"version": f"duckdb {duckdb.__version__}", "columns": columns, "results": results, "types": types,
-                      "write_refused": write_refused}))
+    print(
+        json.dumps(
+            {
+                "version": f"duckdb {duckdb.__version__}",
+                "columns": columns,
+                "results": results,
+                "types": types,
+                "write_refused": write_refused,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

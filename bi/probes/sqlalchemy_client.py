@@ -7,7 +7,6 @@ from importlib.metadata import version
 
 import duckdb
 import sqlalchemy
-
 from common import WRITE, cell, queries
 
 
@@ -20,8 +19,10 @@ def main(path: str, queries_file: str) -> None:
             for table in inspector.get_table_names(schema="marts")
         }
         with engine.connect() as con:
-            results = [[[cell(v) for v in row] for row in con.execute(sqlalchemy.text(query)).all()]
-                       for query in queries(queries_file)]
+            results = [
+                [[cell(v) for v in row] for row in con.execute(sqlalchemy.text(query)).all()]
+                for query in queries(queries_file)
+            ]
             try:
                 con.execute(sqlalchemy.text(WRITE))
                 write_refused = False
@@ -29,9 +30,17 @@ def main(path: str, queries_file: str) -> None:
                 write_refused = True
     finally:
         engine.dispose()
-    print(json.dumps({"version": f"SQLAlchemy {sqlalchemy.__version__}, duckdb-engine {version('duckdb_engine')}, "
-                                 f"duckdb {duckdb.__version__}",
-                      "columns": columns, "results": results, "write_refused": write_refused}))
+    print(
+        json.dumps(
+            {
+                "version": f"SQLAlchemy {sqlalchemy.__version__}, duckdb-engine {version('duckdb_engine')}, "
+                f"duckdb {duckdb.__version__}",
+                "columns": columns,
+                "results": results,
+                "write_refused": write_refused,
+            }
+        )
+    )
 
 
 def _type_name(column_type: sqlalchemy.types.TypeEngine) -> str:

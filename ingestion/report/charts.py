@@ -48,14 +48,18 @@ def trend(points: list[tuple[datetime, int | float]], unit: str) -> dict[str, An
             showlegend=False,
             xaxis=dict(showgrid=False, tickformat="%d %b", nticks=4),
             yaxis=dict(
-                showgrid=True, gridcolor="#e9ecef", rangemode="tozero", nticks=3, tickformat=".0%" if unit == "ratio" else ""
+                showgrid=True,
+                gridcolor="#e9ecef",
+                rangemode="tozero",
+                nticks=3,
+                tickformat=".0%" if unit == "ratio" else "",
             ),
         ),
     )
     return json.loads(figure.to_json())
 
 
-def lifecycle_gap(buckets: list[Bucket], gap: int) -> dict[str, Any]:
+def lifecycle_gap(buckets: list[Bucket], gap: int | float) -> dict[str, Any]:
     """Total listings as one bar stacked by lifecycle state: everything right of `active` is the gap."""
     ordered = sorted(buckets, key=lambda bucket: (bucket.name != "active", -bucket.value))
     figure = go.Figure(

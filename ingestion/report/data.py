@@ -110,7 +110,7 @@ class Store:
         return None
 
     @property
-    def gap(self) -> int | None:
+    def gap(self) -> int | float | None:
         """Total - Active: listings that exist but cannot sell."""
         total = self.tile("aex_total_listings")
         if total is None or total.value is None:
@@ -148,7 +148,9 @@ def _registry(con: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, Reg
         rows = con.execute("select card_key, worklist_model, display_order from seeds.kpi_card_registry").fetchall()
     elif REGISTRY_SEED.exists():
         with REGISTRY_SEED.open(newline="") as registry:
-            rows = [(row["card_key"], row["worklist_model"], int(row["display_order"])) for row in csv.DictReader(registry)]
+            rows = [
+                (row["card_key"], row["worklist_model"], int(row["display_order"])) for row in csv.DictReader(registry)
+            ]
     else:
         rows = []
     return {card_key: RegistryEntry(model, order) for card_key, model, order in rows}
@@ -180,14 +182,16 @@ def _worklist(con: duckdb.DuckDBPyConnection, model: str, store_key: str) -> Wor
         f"select * exclude (store_key) from {table} where store_key = ? order by {order} limit {WORKLIST_ROWS}",
         [store_key],
     ).fetchall()
-    (total,) = con.execute(f"select count(*) from {table} where store_key = ?", [store_key]).fetchone()
+    (total,) = con.execute(f"select count(*) from {table} where store_key = ?", [store_key]).fetchone() or (0,)
     return Worklist(columns, rows, int(total))
 
 
 def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests) -> ReportData:
     """Everything the page shows, from `database` opened read-only (a writer holding it makes this fail)."""
     if not database.exists():
-        raise ReportError(f"{database} does not exist: run `listing-pulse load` and `listing-pulse build` first, or pass --db")
+        raise ReportError(
+            f"{database} does not exist: run `listing-pulse load` and `listing-pulse build` first, or pass --db"
+        )
     try:
         con = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as exc:
@@ -211,7 +215,9 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
                 "select store_key, card_key, as_of, value from marts.kpi_card_history "
                 "where value is not null order by as_of",
             ):
-                history.setdefault((row["store_key"], row["card_key"]), []).append((row["as_of"], number(row["value"])))
+                value = number(row["value"])
+                if value is not None:
+                    history.setdefault((row["store_key"], row["card_key"]), []).append((row["as_of"], value))
 
         buckets: dict[tuple[str, str], list[Bucket]] = {}
         if "marts.kpi_card_breakdowns" in tables:
@@ -221,7 +227,9 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
                 "order by store_key, card_key, value desc, bucket",
             ):
                 buckets.setdefault((row["store_key"], row["card_key"]), []).append(
-                    Bucket(row["bucket"] or "unknown", int(row["value"]), float(row["share"]), bool(row["is_top_bucket"]))
+                    Bucket(
+                        row["bucket"] or "unknown", int(row["value"]), float(row["share"]), bool(row["is_top_bucket"])
+                    )
                 )
 
         stores: dict[str, list[Tile]] = {}

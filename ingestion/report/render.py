@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +69,17 @@ def _charts(store: Store) -> dict[str, dict[str, Any]]:
 
 
 def render_html(data: ReportData) -> str:
-    return _environment().get_template("report.html.j2").render(
-        data=data,
-        charts={store.store_key: _charts(store) for store in data.stores},
-        state_words=STATE_WORDS,
-        plotly_js=get_plotlyjs(),
-        plotly_version=plotly.__version__,
-        generated_at=datetime.now(timezone.utc),
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            data=data,
+            charts={store.store_key: _charts(store) for store in data.stores},
+            state_words=STATE_WORDS,
+            plotly_js=get_plotlyjs(),
+            plotly_version=plotly.__version__,
+            generated_at=datetime.now(UTC),
+        )
     )
 
 

@@ -166,7 +166,7 @@ def _write(build: Path, temp: Path) -> dict[str, int]:
             con.execute(
                 f'create table published.{MARTS_SCHEMA}."{table}" as select {select} from build.{MARTS_SCHEMA}."{table}"'
             )
-            rows[table] = con.execute(f'select count(*) from published.{MARTS_SCHEMA}."{table}"').fetchone()[0]
+            (rows[table],) = con.execute(f'select count(*) from published.{MARTS_SCHEMA}."{table}"').fetchone() or (0,)
         con.execute("checkpoint published")
         con.execute("detach published")
         con.execute("detach build")

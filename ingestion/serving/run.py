@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -56,8 +56,14 @@ class RunLog:
         path.parent.mkdir(parents=True, exist_ok=True)
 
     def write(self, step: str, outcome: str, **fields: Any) -> None:
-        record = {"run_id": self.run_id, "pid": os.getpid(), "command": self.command, "step": step,
-                  "outcome": outcome, **fields}
+        record = {
+            "run_id": self.run_id,
+            "pid": os.getpid(),
+            "command": self.command,
+            "step": step,
+            "outcome": outcome,
+            **fields,
+        }
         line = (json.dumps(record, default=str) + "\n").encode()
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -69,7 +75,7 @@ class RunLog:
     def step(self, step: str) -> Iterator[dict[str, Any]]:
         """Times a step and logs it once it ends; the body fills `rows` and `detail`, or sets `outcome`."""
         record: dict[str, Any] = {"outcome": "ok"}
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         clock = time.monotonic()
         self.write(step, "started", started_at=started)
         try:
@@ -80,8 +86,14 @@ class RunLog:
             raise
         finally:
             outcome = record.pop("outcome")
-            self.write(step, outcome, started_at=started, finished_at=datetime.now(timezone.utc),
-                       duration_s=round(time.monotonic() - clock, 3), **record)
+            self.write(
+                step,
+                outcome,
+                started_at=started,
+                finished_at=datetime.now(UTC),
+                duration_s=round(time.monotonic() - clock, 3),
+                **record,
+            )
 
 
 class Locked(Exception):
@@ -157,8 +169,14 @@ def run(
     except Locked as exc:
         _complain(str(exc))
         code = ExitCode.LOCKED
-    log.write("run", "finished", exit_code=int(code), exit_name=code.name.lower(),
-              duration_s=round(time.monotonic() - started, 3), finished_at=datetime.now(timezone.utc))
+    log.write(
+        "run",
+        "finished",
+        exit_code=int(code),
+        exit_name=code.name.lower(),
+        duration_s=round(time.monotonic() - started, 3),
+        finished_at=datetime.now(UTC),
+    )
     return code
 
 
@@ -187,7 +205,7 @@ def _steps(
             _complain(f"load failed: {exc}. Nothing was built or published; the published file is unchanged.")
             return ExitCode.LOAD_FAILED
 
-    as_of = as_of or datetime.now(timezone.utc)
+    as_of = as_of or datetime.now(UTC)
 
     # Parse once, without vars: a new `as_of` every run would otherwise make dbt parse the whole project
     # again (vars invalidate its partial parsing); freshness and build reuse the manifest with their vars.
@@ -200,20 +218,30 @@ def _steps(
     manifest = parsed.result
 
     with log.step("freshness") as record:
-        freshness = dbt_outcome(invoke_dbt(["source", "freshness"], as_of=as_of, db_path=paths.build, manifest=manifest))
+        freshness = dbt_outcome(
+            invoke_dbt(["source", "freshness"], as_of=as_of, db_path=paths.build, manifest=manifest)
+        )
         # Stale or missing sources are about the merchant's data: they warn and still publish (DECISIONLOG: Severity).
-        record.update(outcome="warn" if freshness.errors or freshness.warnings else "ok",
-                      rows=freshness.counts, detail=freshness.errors + freshness.warnings)
+        record.update(
+            outcome="warn" if freshness.errors or freshness.warnings else "ok",
+            rows=freshness.counts,
+            detail=freshness.errors + freshness.warnings,
+        )
     for line in freshness.errors + freshness.warnings:
         say(f"freshness warning: {line}")
 
     try:
         with log.step("build") as record:
-            result = invoke_dbt(["build"], as_of=as_of, db_path=paths.build, manifest=manifest,
-                                callbacks=[_pause_in_build(log)])
+            result = invoke_dbt(
+                ["build"], as_of=as_of, db_path=paths.build, manifest=manifest, callbacks=[_pause_in_build(log)]
+            )
             build = dbt_outcome(result)
-            record.update(outcome="failed" if build.failed else "warn" if build.warnings else "ok",
-                          rows=build.counts, detail=build.errors or build.warnings, as_of=as_of)
+            record.update(
+                outcome="failed" if build.failed else "warn" if build.warnings else "ok",
+                rows=build.counts,
+                detail=build.errors or build.warnings,
+                as_of=as_of,
+            )
     except Exception as exc:  # dbt itself broke (not a test): same promise, nothing published
         build = DbtOutcome(errors=[f"dbt: {type(exc).__name__}: {exc}"])
     if build.failed:

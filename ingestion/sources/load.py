@@ -4,9 +4,9 @@ both dlt sources into the build file."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +41,7 @@ class LoadReport:
 
 def check_store_key(store_key: str) -> str:
     if not STORE_KEY_PATTERN.match(store_key):
-        raise LoadError(
-            f"store key {store_key!r} is not allowed: use lower-case letters, digits and underscores"
-        )
+        raise LoadError(f"store key {store_key!r} is not allowed: use lower-case letters, digits and underscores")
     return store_key
 
 
@@ -71,7 +69,9 @@ def _refuse_out_of_order(db_path: Path, dataset: str, store_key: str, observed_a
         )
 
 
-def _refuse_a_different_capture(db_path: Path, dataset: str, store_key: str, observed_at: datetime, parsed: ParsedRows) -> None:
+def _refuse_a_different_capture(
+    db_path: Path, dataset: str, store_key: str, observed_at: datetime, parsed: ParsedRows
+) -> None:
     """The same capture loaded twice changes nothing; a different one at the same time would silently
     mix two observations into one."""
     landed = observation_fingerprint(db_path, dataset, store_key, observed_at)
@@ -82,13 +82,16 @@ def _refuse_a_different_capture(db_path: Path, dataset: str, store_key: str, obs
         )
 
 
-def _carry_over(db_path: Path, dataset: str, store_key: str, parsed: ParsedRows, swept: dict[str, tuple[str, ...]]) -> None:
+def _carry_over(
+    db_path: Path, dataset: str, store_key: str, parsed: ParsedRows, swept: Mapping[str, tuple[str, ...]]
+) -> None:
     """An incomplete sweep retires nothing: the store's current rows it did not see are sent again unchanged."""
     for table in parsed.incomplete & swept.keys():
         key = swept[table]
         seen = {tuple(row.get(column) for column in key) for row in getattr(parsed, table)}
         parsed.carried[table] = [
-            row for row in current_rows(db_path, dataset, table, store_key)
+            row
+            for row in current_rows(db_path, dataset, table, store_key)
             if tuple(row.get(column) for column in key) not in seen
         ]
 
@@ -128,8 +131,10 @@ def _complete_interrupted(pipeline: dlt.Pipeline, source_name: str, store_key: s
         pending,
     )
     observed = [moment.isoformat() for (moment,) in rows or []]
-    return (f"completed {len(pending)} {source_name} load package(s) an interrupted load left for store "
-            f"{store_key!r} (observed at {', '.join(observed)})")
+    return (
+        f"completed {len(pending)} {source_name} load package(s) an interrupted load left for store "
+        f"{store_key!r} (observed at {', '.join(observed)})"
+    )
 
 
 def load_observation(
@@ -145,20 +150,32 @@ def load_observation(
     check_store_key(store_key)
     if observed_at.tzinfo is None:
         raise LoadError("observed_at must carry a time zone")
-    observed_at = observed_at.astimezone(timezone.utc)
+    observed_at = observed_at.astimezone(UTC)
     db_path = db_path or paths.database_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     report = LoadReport(store_key, observed_at)
 
-    jobs: list[tuple[str, ParsedRows, dict[str, tuple[str, ...]], Callable[[], Any]]] = []
+    jobs: list[tuple[str, ParsedRows, Mapping[str, tuple[str, ...]], Callable[[], Any]]] = []
     if aliexpress_capture is not None:
         parsed_aliexpress = aliexpress.parse_capture(aliexpress_capture, store_key)
-        jobs.append(("aliexpress", parsed_aliexpress, aliexpress.STORE_SWEPT,
-                     lambda: aliexpress.aliexpress_source(parsed_aliexpress, store_key, observed_at)))
+        jobs.append(
+            (
+                "aliexpress",
+                parsed_aliexpress,
+                aliexpress.STORE_SWEPT,
+                lambda: aliexpress.aliexpress_source(parsed_aliexpress, store_key, observed_at),
+            )
+        )
     if bigcommerce_capture is not None:
         parsed_bigcommerce = bigcommerce.parse_capture(bigcommerce_capture, store_key)
-        jobs.append(("bigcommerce", parsed_bigcommerce, bigcommerce.STORE_SWEPT,
-                     lambda: bigcommerce.bigcommerce_source(parsed_bigcommerce, store_key, observed_at)))
+        jobs.append(
+            (
+                "bigcommerce",
+                parsed_bigcommerce,
+                bigcommerce.STORE_SWEPT,
+                lambda: bigcommerce.bigcommerce_source(parsed_bigcommerce, store_key, observed_at),
+            )
+        )
 
     pipelines = {source_name: _pipeline(source_name, store_key, db_path) for source_name, _, _, _ in jobs}
     for source_name, pipeline in pipelines.items():
@@ -174,7 +191,9 @@ def load_observation(
         for table, count in parsed.merged.items():
             report.notes.append(f"{source_name} {table}: {count} record(s) read twice in this sweep, landed once")
         for table in sorted(parsed.incomplete & swept.keys()):
-            report.notes.append(f"{source_name} {table}: the sweep is incomplete (see the quarantine), so none is retired")
+            report.notes.append(
+                f"{source_name} {table}: the sweep is incomplete (see the quarantine), so none is retired"
+            )
     for source_name, parsed, swept, source in jobs:
         dataset = f"raw_{source_name}"
         _carry_over(db_path, dataset, store_key, parsed, swept)
@@ -214,7 +233,7 @@ def land(
         from ingestion.sources.sample.scenarios import generate
 
         store_key = request.store or request.scenario
-        observations = generate(request.scenario, request.as_of or datetime.now(timezone.utc), seed=request.seed)
+        observations = generate(request.scenario, request.as_of or datetime.now(UTC), seed=request.seed)
         return [
             load_observation(store_key, o.observed_at, o.aliexpress, o.bigcommerce, on_landed=on_landed)
             for o in observations
@@ -225,9 +244,11 @@ def land(
         if request.path is not None or request.observed_at is not None:
             raise LoadError("--path and --observed-at apply to --source files; an API load is observed now")
         store_key = request.store or "default"
-        observed_at = datetime.now(timezone.utc)
+        observed_at = datetime.now(UTC)
         capture = sweep_store(store_key, paths.database_path(), progress)
-        reports = [load_observation(store_key, observed_at, capture.aliexpress, capture.bigcommerce, on_landed=on_landed)]
+        reports = [
+            load_observation(store_key, observed_at, capture.aliexpress, capture.bigcommerce, on_landed=on_landed)
+        ]
         _say_notes(reports, progress)
         return reports
     if request.source == "files":
@@ -243,7 +264,7 @@ def land(
         for entry in sorted(request.path.iterdir()):
             if entry.name not in ("aliexpress", "bigcommerce"):
                 progress(f"warning: not read: {entry} (a drop holds only aliexpress/ and bigcommerce/)")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         observed_at = request.observed_at or now
         if observed_at > now + CLOCK_SKEW:
             raise LoadError(
@@ -251,7 +272,9 @@ def land(
                 "give the time the responses were saved"
             )
         store_key = request.store or "default"
-        reports = [load_observation(store_key, observed_at, aliexpress_capture, bigcommerce_capture, on_landed=on_landed)]
+        reports = [
+            load_observation(store_key, observed_at, aliexpress_capture, bigcommerce_capture, on_landed=on_landed)
+        ]
         _say_notes(reports, progress)
         return reports
     raise LoadError(f"source {request.source!r} is not one of {', '.join(SOURCES)}")

@@ -54,7 +54,9 @@ class Warehouse:
 
 def load_scenario(scenario: str, as_of: datetime, db_path: Path, store_key: str | None = None) -> None:
     for observation in generate(scenario, as_of):
-        load_observation(store_key or scenario, observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path)
+        load_observation(
+            store_key or scenario, observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path
+        )
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +70,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
         load_scenario("sister_store", AS_OF, db_path)
         backlog = generate("backlog_clears", AS_OF)
         for observation in backlog:
-            load_observation("backlog_clears", observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path)
+            load_observation(
+                "backlog_clears", observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path
+            )
             assert run_dbt(["build"], as_of=observation.observed_at, db_path=db_path), "dbt build failed"
         yield Warehouse(db_path)
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
@@ -24,7 +24,11 @@ from ingestion.sources.sample.store import (
     SampleStore,
 )
 
-REASONS = (("MISSING_BRAND", "Brand attribute missing"), ("IMAGE_QUALITY", "Main image too small"), ("IP_INFRINGEMENT", "Suspected IP"))
+REASONS = (
+    ("MISSING_BRAND", "Brand attribute missing"),
+    ("IMAGE_QUALITY", "Main image too small"),
+    ("IP_INFRINGEMENT", "Suspected IP"),
+)
 STATES = (ACTIVE, ACTIVE, ACTIVE, AUDITING, EDITING_REQUIRED, VIOLATE_OFFLINE, PUNISH_OFFLINE, EXPIRED)
 WHITELISTED_SKU = "LP-BUFFER-01"  # seeds/oos_whitelist.csv, for every store
 
@@ -37,25 +41,35 @@ class Observation:
 
 
 def odd_spelling(rng: random.Random, code: str) -> str:
-    return rng.choice((code, code.lower(), f" {code}\t", f"\u00a0{code}\n", f"\u3000{code.lower()}\u200b", f"\r\n{code} "))
+    return rng.choice(
+        (code, code.lower(), f" {code}\t", f"\u00a0{code}\n", f"\u3000{code.lower()}\u200b", f"\r\n{code} ")
+    )
 
 
 def time_text(rng: random.Random, moment: datetime, default: str) -> str:
     """Mostly the GMT+8 wall clock AliExpress sends; sometimes UTC with `Z`, an offset, or epoch milliseconds."""
-    utc = moment.astimezone(timezone.utc)
-    return rng.choice((
-        default, default, default,
-        utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        moment.astimezone(timezone(timedelta(hours=-5))).isoformat(),
-        str(int(utc.timestamp() * 1000)),
-    ))
+    utc = moment.astimezone(UTC)
+    return rng.choice(
+        (
+            default,
+            default,
+            default,
+            utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            moment.astimezone(timezone(timedelta(hours=-5))).isoformat(),
+            str(int(utc.timestamp() * 1000)),
+        )
+    )
 
 
 def generate(seed: int, as_of: datetime) -> list[Observation]:
     rng = random.Random(seed)
     counts = [(state, rng.randint(0, 2)) for state in STATES]
-    store = SampleStore.build(as_of, seed, 1005008000000000 + seed * 1000, counts + [(ACTIVE, 2)])
-    observed = [as_of - timedelta(days=2, seconds=rng.randint(0, 3600)), as_of - timedelta(days=1, seconds=rng.randint(0, 3600)), as_of]
+    store = SampleStore.build(as_of, seed, 1005008000000000 + seed * 1000, [*counts, (ACTIVE, 2)])
+    observed = [
+        as_of - timedelta(days=2, seconds=rng.randint(0, 3600)),
+        as_of - timedelta(days=1, seconds=rng.randint(0, 3600)),
+        as_of,
+    ]
 
     whitelisted = rng.choice(store.listings)
     for listing in store.listings:
@@ -88,10 +102,14 @@ def _shuffle_bc_stock(rng: random.Random, store: SampleStore, listing: Listing) 
     product.inventory_level = rng.choice((0, 0, 4))
     for variant in product.variants:
         variant.inventory_level = rng.choice((0, -1, 5))
-        variant.locations = rng.choice((None, None, [(1, True, rng.choice((0, 2))), (2, rng.random() < 0.5, rng.choice((0, 6)))]))
+        variant.locations = rng.choice(
+            (None, None, [(1, True, rng.choice((0, 2))), (2, rng.random() < 0.5, rng.choice((0, 6)))])
+        )
 
 
-def _outcomes(rng: random.Random, store: SampleStore, listing: Listing, as_of: datetime) -> list[tuple[datetime, dict[str, Any]]]:
+def _outcomes(
+    rng: random.Random, store: SampleStore, listing: Listing, as_of: datetime
+) -> list[tuple[datetime, dict[str, Any]]]:
     """A few outcomes per listing: random times over three days, and the window's edges to the second."""
     moments = [as_of - timedelta(seconds=rng.randint(60, 3 * 86400)) for _ in range(rng.randint(0, 4))]
     edge = rng.choice((None, timedelta(hours=24), timedelta(hours=24, seconds=-1), timedelta(0), timedelta(seconds=1)))

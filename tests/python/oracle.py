@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,12 @@ import pandas as pd
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 ALIEXPRESS_TZ = ZoneInfo("Asia/Shanghai")
-CARDS = ("aex_total_listings", "aex_rejected_auditing_listings", "aex_rejected_listings_24h", "aex_xc_listed_but_oos_on_bc")
+CARDS = (
+    "aex_total_listings",
+    "aex_rejected_auditing_listings",
+    "aex_rejected_listings_24h",
+    "aex_xc_listed_but_oos_on_bc",
+)
 # Whitespace around a SKU code: what str.strip() removes, plus zero-width spaces and byte-order marks.
 EXTRA_WHITESPACE = "\u200b\ufeff"
 OFFSET_AT_END = re.compile(r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)\s*$")
@@ -52,8 +57,8 @@ def aliexpress_time(text: object) -> datetime | None:
         if re.fullmatch(r"\d{13}", text):
             return datetime(1970, 1, 1) + timedelta(milliseconds=int(text))
         if OFFSET_AT_END.search(text):
-            return datetime.fromisoformat(text.replace("z", "Z")).astimezone(timezone.utc).replace(tzinfo=None)
-        return datetime.fromisoformat(text).replace(tzinfo=ALIEXPRESS_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+            return datetime.fromisoformat(text.replace("z", "Z")).astimezone(UTC).replace(tzinfo=None)
+        return datetime.fromisoformat(text).replace(tzinfo=ALIEXPRESS_TZ).astimezone(UTC).replace(tzinfo=None)
     except ValueError:
         return None
 
@@ -105,10 +110,18 @@ def _listing_versions(listings: pd.DataFrame, seed: pd.DataFrame) -> pd.DataFram
     """One row per listing version; a listing in two passes of one sweep keeps its first (status, display)."""
     if listings.empty:
         return pd.DataFrame(columns=["product_id", "valid_from", "valid_to", "state"])
-    ordered = listings.sort_values(["product_id", "_dlt_valid_from", "product_status_type", "ws_display"], na_position="last")
+    ordered = listings.sort_values(
+        ["product_id", "_dlt_valid_from", "product_status_type", "ws_display"], na_position="last"
+    )
     versions = ordered.drop_duplicates(["product_id", "_dlt_valid_from"], keep="first").copy()
-    states = {(s, d): _lifecycle_state(s, d, seed) for s, d in set(zip(versions["product_status_type"], versions["ws_display"].fillna("")))}
-    versions["state"] = [states[(s, d if isinstance(d, str) else "")] for s, d in zip(versions["product_status_type"], versions["ws_display"])]
+    states = {
+        (s, d): _lifecycle_state(s, d, seed)
+        for s, d in set(zip(versions["product_status_type"], versions["ws_display"].fillna("")))
+    }
+    versions["state"] = [
+        states[(s, d if isinstance(d, str) else "")]
+        for s, d in zip(versions["product_status_type"], versions["ws_display"])
+    ]
     return versions.rename(columns={"_dlt_valid_from": "valid_from", "_dlt_valid_to": "valid_to"})[
         ["product_id", "valid_from", "valid_to", "state"]
     ]
@@ -131,9 +144,18 @@ def _outcomes(events: pd.DataFrame, versions: pd.DataFrame) -> list[tuple[str, d
                 refuses = [o[1] for o in mine if o[3] == "refuse"]
                 last_refuse = max(refuses) if refuses else None
                 if not any(o[3] != "refuse" and (last_refuse is None or o[1] > last_refuse) for o in mine):
-                    derived.append((product_id, version.valid_from, f"derived-auditing:{product_id}:{version.valid_from}", "auditing"))
+                    derived.append(
+                        (
+                            product_id,
+                            version.valid_from,
+                            f"derived-auditing:{product_id}:{version.valid_from}",
+                            "auditing",
+                        )
+                    )
             if not received and previous is not None and previous != "rejected" and version.state == "rejected":
-                derived.append((product_id, version.valid_from, f"derived-refuse:{product_id}:{version.valid_from}", "refuse"))
+                derived.append(
+                    (product_id, version.valid_from, f"derived-refuse:{product_id}:{version.valid_from}", "refuse")
+                )
             previous = version.state
     return received + derived
 
@@ -191,7 +213,11 @@ def _oversells(
         if not here.empty:
             enabled = here[here["location_enabled"].str.lower() == "true"]
             return sum(integer(v) or 0 for v in enabled["available_to_sell"]) <= 0
-        level = integer(product["inventory_level"]) if tracking == "product" and product is not None else integer(variant.inventory_level)
+        level = (
+            integer(product["inventory_level"])
+            if tracking == "product" and product is not None
+            else integer(variant.inventory_level)
+        )
         return level is not None and level <= 0
 
     keys = set()
@@ -201,7 +227,9 @@ def _oversells(
         stock = integer(sku.ipm_sku_stock)
         if stock is None or stock <= 0:
             continue
-        key = sku_key(seed_value(overrides, "aliexpress_sku_code", "bigcommerce_sku", sku_key(sku.sku_code))) or sku_key(sku.sku_code)
+        key = sku_key(
+            seed_value(overrides, "aliexpress_sku_code", "bigcommerce_sku", sku_key(sku.sku_code))
+        ) or sku_key(sku.sku_code)
         if key is None:
             continue
         matches = current_variants.get(key, [])
@@ -220,7 +248,9 @@ def cards(db_path: Path, store_key: str, as_of: datetime) -> dict[str, Card]:
         if not aliexpress_seen:
             return {card: Card(None, set()) for card in CARDS}
         versions = _listing_versions(_table(con, "raw_aliexpress.listings", store_key), seed)
-        now = versions[(versions["valid_from"] <= as_of) & (versions["valid_to"].isna() | (versions["valid_to"] > as_of))]
+        now = versions[
+            (versions["valid_from"] <= as_of) & (versions["valid_to"].isna() | (versions["valid_to"] > as_of))
+        ]
         current = set(now["product_id"])
         in_audit = set(now[now["state"].isin(["auditing", "rejected"])]["product_id"])
         active = set(now[now["state"] == "active"]["product_id"])

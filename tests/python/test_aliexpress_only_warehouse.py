@@ -5,7 +5,7 @@ in the report."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -13,14 +13,15 @@ import duckdb
 from ingestion.sources.sample.store import ACTIVE, AUDITING, EDITING_REQUIRED, SampleStore
 from tests.python.publish.conftest import PUBLISHED_WITH_WARNINGS, DataDir, cli, run_cli
 
-AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
 BC_REASON = "no BigCommerce observation of this store at or before as_of: its stock is unknown"
 
 
 def write_aliexpress_drop(folder: Path) -> Path:
     """Three active listings, one auditing, one editingRequired; no bigcommerce/ folder."""
-    store = SampleStore.build(AS_OF, seed=7, product_id_base=1005009000000000,
-                              states=[(ACTIVE, 3), (AUDITING, 1), (EDITING_REQUIRED, 1)])
+    store = SampleStore.build(
+        AS_OF, seed=7, product_id_base=1005009000000000, states=[(ACTIVE, 3), (AUDITING, 1), (EDITING_REQUIRED, 1)]
+    )
     capture, _ = store.capture([])
     for n, (status_type, page) in enumerate(capture.product_lists):
         path = folder / "aliexpress" / "product_list" / status_type / f"{n:04d}.json"
@@ -37,8 +38,10 @@ def test_an_aliexpress_only_warehouse_builds_publishes_and_says_why_bc_cards_are
     data = DataDir(tmp_path / "data")
     drop = write_aliexpress_drop(tmp_path / "drop")
     at = AS_OF.isoformat()
-    result = run_cli(cli("run", "--source", "files", "--path", str(drop), "--observed-at", at,
-                         "--store", "aex_only", "--as-of", at), data)
+    result = run_cli(
+        cli("run", "--source", "files", "--path", str(drop), "--observed-at", at, "--store", "aex_only", "--as-of", at),
+        data,
+    )
     # Published with warnings: the sample observation is months old at the wall clock, so it is stale.
     assert result.returncode == PUBLISHED_WITH_WARNINGS, result.stdout[-3000:] + result.stderr[-3000:]
 

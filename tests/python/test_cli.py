@@ -39,8 +39,19 @@ def test_cards_prints_every_card_of_every_store(warehouse: Warehouse, monkeypatc
     monkeypatch.setenv("LISTING_PULSE_DB", str(warehouse.path))
     assert main(["cards"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["store_key", "card_key", "card_name", "value", "unit", "time_window", "is_alerting", "data_as_of"]
-    default_oversell = next(line for line in lines if line.startswith("default") and "aex_xc_listed_but_oos_on_bc" in line)
+    assert lines[0].split() == [
+        "store_key",
+        "card_key",
+        "card_name",
+        "value",
+        "unit",
+        "time_window",
+        "is_alerting",
+        "data_as_of",
+    ]
+    default_oversell = next(
+        line for line in lines if line.startswith("default") and "aex_xc_listed_but_oos_on_bc" in line
+    )
     assert " 4 " in default_oversell
     assert len(lines) == 2 + 3 * 10  # header, rule, three stores x ten cards
 
@@ -56,14 +67,33 @@ def test_run_without_as_of_builds_at_a_moment_that_sees_what_it_just_loaded(tmp_
     }
     result = subprocess.run(
         [sys.executable, "-m", "ingestion.cli", "run", "--source", "sample", "--scenario", "backlog_clears"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode in (0, 10), result.stderr[-2000:]
     cards = subprocess.run(
-        [sys.executable, "-m", "ingestion.cli", "sql",
-         "select card_key, value from marts.kpi_cards where card_key in "
-         "('aex_total_listings', 'aex_rejected_auditing_listings') order by card_key"],
-        capture_output=True, text=True, env=env, check=True,
+        [
+            sys.executable,
+            "-m",
+            "ingestion.cli",
+            "sql",
+            "select card_key, value from marts.kpi_cards where card_key in "
+            "('aex_total_listings', 'aex_rejected_auditing_listings') order by card_key",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     ).stdout
-    assert cards.split() == ["card_key", "value", "-" * len("aex_rejected_auditing_listings"), "-----",
-                             "aex_rejected_auditing_listings", "0", "aex_total_listings", "200"]
+    assert cards.split() == [
+        "card_key",
+        "value",
+        "-" * len("aex_rejected_auditing_listings"),
+        "-----",
+        "aex_rejected_auditing_listings",
+        "0",
+        "aex_total_listings",
+        "200",
+    ]

@@ -48,23 +48,32 @@ KILL_WITHIN = {"load": (2.0, 6.5), "run": (2.0, 35.0)}
 def landed(build: Path, store: str) -> dict[str, list[datetime]]:
     """The observations each source holds for `store`."""
     with duckdb.connect(str(build), read_only=True) as con:
-        return {source: [moment.replace(tzinfo=None) for (moment,) in con.execute(
-            f"select distinct observed_at from raw_{source}.observations where store_key = ? order by 1", [store]
-        ).fetchall()] for source in ("aliexpress", "bigcommerce")}
+        return {
+            source: [
+                moment.replace(tzinfo=None)
+                for (moment,) in con.execute(
+                    f"select distinct observed_at from raw_{source}.observations where store_key = ? order by 1",
+                    [store],
+                ).fetchall()
+            ]
+            for source in ("aliexpress", "bigcommerce")
+        }
 
 
 def cards(published: Path, store: str) -> list[tuple]:
     with duckdb.connect(str(published), read_only=True) as con:
         return con.execute(
             "select card_key, value, is_alerting, data_as_of from marts.kpi_cards where store_key = ? order by card_key",
-            [store]).fetchall()
+            [store],
+        ).fetchall()
 
 
 def kill_at(command: list[str], data: DataDir, seconds: float) -> None:
     """Run `command`; SIGKILL it `seconds` after it starts reading the drop (its first progress line, once
     imports are done), unless it finished by then."""
-    process = subprocess.Popen(command, env=data.env(), cwd=PROJECT_ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        command, env=data.env(), cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     reading = threading.Event()
 
     def drain() -> None:  # read all of stdout, so a full pipe never stalls the process
@@ -98,7 +107,9 @@ def test_killed_loads_and_runs_never_cost_the_next_observation_or_the_cards(
     def files_command(command: str, version: int, store: str) -> list[str]:
         at = BACKLOG_OBSERVATIONS[version].isoformat()
         extra = ["--as-of", at] if command == "run" else []
-        return cli(command, "--source", "files", "--path", str(drops[version]), "--observed-at", at, "--store", store, *extra)
+        return cli(
+            command, "--source", "files", "--path", str(drops[version]), "--observed-at", at, "--store", store, *extra
+        )
 
     stores = []
     for iteration in range(ITERATIONS):
@@ -114,7 +125,9 @@ def test_killed_loads_and_runs_never_cost_the_next_observation_or_the_cards(
         assert after.returncode == 0, (command, seconds, after.stderr[-3000:])
         assert "Traceback" not in after.stderr
         holds = landed(data.build, store)
-        assert holds["aliexpress"][-1] == holds["bigcommerce"][-1] == BACKLOG_OBSERVATIONS[2].replace(tzinfo=None), holds
+        assert holds["aliexpress"][-1] == holds["bigcommerce"][-1] == BACKLOG_OBSERVATIONS[2].replace(tzinfo=None), (
+            holds
+        )
         stores.append((store, command, seconds, holds))
 
     # Reference stores: the same observations per source, landed without interruption.

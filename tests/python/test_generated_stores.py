@@ -5,7 +5,7 @@ A hand-built store beside them holds the edge cases a random store rarely hits."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from tests.python import generated_stores, oracle
 from tests.python.conftest import Warehouse
 from tests.python.test_oracle import published
 
-AS_OF = datetime(2026, 3, 11, 9, 0, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 3, 11, 9, 0, 0, tzinfo=UTC)
 SEEDS = range(1, 9)
 MISSING_BRAND = ("MISSING_BRAND", "Brand attribute missing")
 IMAGE_QUALITY = ("IMAGE_QUALITY", "Main image too small")
@@ -29,8 +29,10 @@ def load_edge_store(db_path: Path) -> None:
     reason to fix now is image quality). Observed once, at as_of - 1h, listing 0 editingRequired."""
     store = SampleStore.build(AS_OF, 99, 1005008999000000, [(EDITING_REQUIRED, 1), (ACTIVE, 1)])
     listing = store.listings[0]
-    events = [store.outcome(listing, "refuse", AS_OF - timedelta(hours=30), MISSING_BRAND),
-              store.outcome(listing, "refuse", AS_OF - timedelta(hours=2), IMAGE_QUALITY)]
+    events = [
+        store.outcome(listing, "refuse", AS_OF - timedelta(hours=30), MISSING_BRAND),
+        store.outcome(listing, "refuse", AS_OF - timedelta(hours=2), IMAGE_QUALITY),
+    ]
     aliexpress, bigcommerce = store.capture(events)
     load_observation("edge_cases", AS_OF - timedelta(hours=1), aliexpress, bigcommerce, db_path)
 
@@ -42,7 +44,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
         patch.setenv("LISTING_PULSE_DB", str(db_path))  # dlt's pipeline state lives beside the file
         for seed in SEEDS:
             for observation in generated_stores.generate(seed, AS_OF):
-                load_observation(f"generated_{seed}", observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path)
+                load_observation(
+                    f"generated_{seed}",
+                    observation.observed_at,
+                    observation.aliexpress,
+                    observation.bigcommerce,
+                    db_path,
+                )
         load_edge_store(db_path)
         assert run_dbt(["build"], as_of=AS_OF, db_path=db_path), "dbt build failed"
         yield Warehouse(db_path)

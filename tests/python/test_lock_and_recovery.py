@@ -14,7 +14,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -30,7 +30,7 @@ from ingestion.sources.sample.scenarios import Observation, generate
 from tests.python.publish.conftest import write_drop
 
 STORE = "backlog"
-AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=UTC)
 LOCKED = 50  # ingestion.serving.run.ExitCode.LOCKED
 WAIT = 180  # seconds a subprocess may take before the test fails (never a timed assertion)
 
@@ -39,10 +39,18 @@ def leave_pending(observation: Observation, db_path: Path) -> None:
     """What a load killed (or failed) in dlt's load step leaves: both sources extracted and normalized
     into load packages in the pipelines dir, nothing of them in the build file."""
     jobs = (
-        ("aliexpress", aliexpress.aliexpress_source(
-            aliexpress.parse_capture(observation.aliexpress, STORE), STORE, observation.observed_at)),
-        ("bigcommerce", bigcommerce.bigcommerce_source(
-            bigcommerce.parse_capture(observation.bigcommerce, STORE), STORE, observation.observed_at)),
+        (
+            "aliexpress",
+            aliexpress.aliexpress_source(
+                aliexpress.parse_capture(observation.aliexpress, STORE), STORE, observation.observed_at
+            ),
+        ),
+        (
+            "bigcommerce",
+            bigcommerce.bigcommerce_source(
+                bigcommerce.parse_capture(observation.bigcommerce, STORE), STORE, observation.observed_at
+            ),
+        ),
     )
     for source_name, source in jobs:
         pipeline = _pipeline(source_name, STORE, db_path)
@@ -65,15 +73,21 @@ def test_a_load_after_interrupted_ones_lands_them_in_order_then_its_own(
     if landed_first:  # 03-08 landed, the 03-09 load was killed in its load step
         load_observation(STORE, first.observed_at, first.aliexpress, first.bigcommerce, db_path)
         leave_pending(second, db_path)
-        stale = "1 {} load package(s) an interrupted load left for store 'backlog' (observed at 2026-03-09T09:00:00+00:00)"
+        stale = (
+            "1 {} load package(s) an interrupted load left for store 'backlog' (observed at 2026-03-09T09:00:00+00:00)"
+        )
     else:  # both first loads of a new store were killed (dlt alone silently wiped them)
         leave_pending(first, db_path)
         leave_pending(second, db_path)
-        stale = ("2 {} load package(s) an interrupted load left for store 'backlog' "
-                 "(observed at 2026-03-08T09:00:00+00:00, 2026-03-09T09:00:00+00:00)")
+        stale = (
+            "2 {} load package(s) an interrupted load left for store 'backlog' "
+            "(observed at 2026-03-08T09:00:00+00:00, 2026-03-09T09:00:00+00:00)"
+        )
     drop = write_drop(third, tmp_path / "drop")
 
-    code = main(["load", "--source", "files", "--path", str(drop), "--observed-at", AS_OF.isoformat(), "--store", STORE])
+    code = main(
+        ["load", "--source", "files", "--path", str(drop), "--observed-at", AS_OF.isoformat(), "--store", STORE]
+    )
 
     assert code == 0
     err = capsys.readouterr().err
@@ -83,14 +97,19 @@ def test_a_load_after_interrupted_ones_lands_them_in_order_then_its_own(
     # a new store, the pending packages were silently wiped).
     for dataset in ("raw_aliexpress", "raw_bigcommerce"):
         observed = rows(db_path, f"select distinct observed_at from {dataset}.observations order by 1")
-        assert [o for (o,) in observed] == [datetime(2026, 3, day, 9, tzinfo=timezone.utc) for day in (8, 9, 11)]
+        assert [o for (o,) in observed] == [datetime(2026, 3, day, 9, tzinfo=UTC) for day in (8, 9, 11)]
     # In observation order: listing 200, deleted at 03-09, was retired then (03-09 landed before 03-11).
-    retired = rows(db_path, "select count(*), min(_dlt_valid_to) from raw_aliexpress.listings where product_id not in "
-                            "(select product_id from raw_aliexpress.listings where _dlt_valid_to is null)")
-    assert retired == [(1, datetime(2026, 3, 9, 9, tzinfo=timezone.utc))]
+    retired = rows(
+        db_path,
+        "select count(*), min(_dlt_valid_to) from raw_aliexpress.listings where product_id not in "
+        "(select product_id from raw_aliexpress.listings where _dlt_valid_to is null)",
+    )
+    assert retired == [(1, datetime(2026, 3, 9, 9, tzinfo=UTC))]
     # 03-11 is current: 200 listings, every one active again.
-    assert rows(db_path, "select product_status_type, count(*) from raw_aliexpress.listings "
-                         "where _dlt_valid_to is null group by all") == [("onSelling", 200)]
+    assert rows(
+        db_path,
+        "select product_status_type, count(*) from raw_aliexpress.listings where _dlt_valid_to is null group by all",
+    ) == [("onSelling", 200)]
 
 
 def cli_env(tmp_path: Path) -> dict[str, str]:
@@ -109,17 +128,21 @@ def hold_lock(tmp_path: Path) -> int:
     return fd
 
 
-@pytest.mark.parametrize("command", [
-    ["load", "--scenario", "backlog_clears", "--as-of", AS_OF.isoformat()],
-    ["build", "--as-of", AS_OF.isoformat()],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["load", "--scenario", "backlog_clears", "--as-of", AS_OF.isoformat()],
+        ["build", "--as-of", AS_OF.isoformat()],
+    ],
+)
 def test_load_and_build_exit_50_with_a_sentence_while_another_writer_holds_the_lock(
     command: list[str], tmp_path: Path
 ) -> None:
     fd = hold_lock(tmp_path)
     try:
-        result = subprocess.run(cli(*command), env=cli_env(tmp_path), cwd=PROJECT_ROOT,
-                                capture_output=True, text=True, timeout=WAIT)
+        result = subprocess.run(
+            cli(*command), env=cli_env(tmp_path), cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=WAIT
+        )
     finally:
         os.close(fd)
     # Before the fix `load` ignored the lock (and landed the data under a running build) and `build` ran.
@@ -132,18 +155,34 @@ def test_load_and_build_exit_50_with_a_sentence_while_another_writer_holds_the_l
 def test_two_loads_at_once_queue_with_wait_and_both_land(tmp_path: Path) -> None:
     # Two stores loaded at the same moment into one build file; each waits its turn for the other.
     loads = [
-        subprocess.Popen(cli("load", "--scenario", "backlog_clears", "--as-of", AS_OF.isoformat(), "--store", store,
-                             "--wait", str(WAIT)),
-                         env=cli_env(tmp_path), cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            cli(
+                "load",
+                "--scenario",
+                "backlog_clears",
+                "--as-of",
+                AS_OF.isoformat(),
+                "--store",
+                store,
+                "--wait",
+                str(WAIT),
+            ),
+            env=cli_env(tmp_path),
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for store in ("store_a", "store_b")
     ]
     results = [(load.wait(timeout=WAIT), load.communicate()[1]) for load in loads]
     assert [code for code, _ in results] == [0, 0], results
     assert all("Traceback" not in err for _, err in results)
     # Each store's three observations landed (backlog_clears: 03-08, 03-09, 03-11).
-    assert rows(tmp_path / "listing_pulse.duckdb",
-                "select store_key, count(distinct observed_at) from raw_aliexpress.observations group by all order by 1"
-                ) == [("store_a", 3), ("store_b", 3)]
+    assert rows(
+        tmp_path / "listing_pulse.duckdb",
+        "select store_key, count(distinct observed_at) from raw_aliexpress.observations group by all order by 1",
+    ) == [("store_a", 3), ("store_b", 3)]
 
 
 def test_run_logs_the_interrupted_packages_its_load_landed_first(tmp_path: Path) -> None:
@@ -152,8 +191,12 @@ def test_run_logs_the_interrupted_packages_its_load_landed_first(tmp_path: Path)
     said = "completed 1 aliexpress load package(s) an interrupted load left for store 'backlog' (observed at x)"
     report = LoadReport(STORE, AS_OF, completed_interrupted=[said])
     (tmp_path / "not_a_folder").write_text("")
-    paths = Paths(tmp_path / "not_a_folder" / "b.duckdb", tmp_path / "published" / "p.duckdb", tmp_path / "b.lock",
-                  tmp_path / "log.jsonl")
+    paths = Paths(
+        tmp_path / "not_a_folder" / "b.duckdb",
+        tmp_path / "published" / "p.duckdb",
+        tmp_path / "b.lock",
+        tmp_path / "log.jsonl",
+    )
 
     code = run("run", AS_OF, lambda on_landed: [report], paths=paths, say=lambda line: None)
 

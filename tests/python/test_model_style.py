@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 MODELS = sorted((ROOT / "models").rglob("*.sql"))
 
 CALL = re.compile(r"\{\{\s*(ref|source)\(")
-IMPORT_CTE = re.compile(r"^\s*(?:with\s+)?\w+\s+as\s*\(\s*select\s+\*\s+from\s+\{\{\s*(?:ref|source)\([^)]*\)\s*\}\}\s*\)", re.M)
+IMPORT_CTE = re.compile(
+    r"^\s*(?:with\s+)?\w+\s+as\s*\(\s*select\s+\*\s+from\s+\{\{\s*(?:ref|source)\([^)]*\)\s*\}\}\s*\)", re.M
+)
 
 # Syntax DuckDB accepts and PostgreSQL or Spark do not (or spell differently).
 ENGINE_SPECIFIC = {
@@ -64,7 +66,7 @@ def test_the_rules_catch_what_they_name(tmp_path: Path) -> None:
     good.write_text("with a as (\n    select * from {{ ref('a') }}\n)\n\nselect cast(x as int) from a")
     with pytest.raises(AssertionError, match="outside an import CTE"):
         test_refs_are_import_ctes(bad)
-    with pytest.raises(AssertionError, match="cast.*qualify"):
+    with pytest.raises(AssertionError, match=r"cast.*qualify"):
         test_models_use_portable_sql(bad)
     test_refs_are_import_ctes(good)
     test_models_use_portable_sql(good)

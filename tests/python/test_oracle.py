@@ -13,8 +13,7 @@ WORKLIST_KEYS = {
     "aex_total_listings": "select product_id from marts.aex_total_listings where store_key = ?",
     "aex_rejected_auditing_listings": "select product_id from marts.aex_rejected_auditing_listings where store_key = ?",
     "aex_rejected_listings_24h": "select product_id from marts.aex_rejected_listings_24h where store_key = ?",
-    "aex_xc_listed_but_oos_on_bc":
-        "select product_id, sku_id from marts.aex_xc_listed_but_oos_on_bc where store_key = ? and is_counted",
+    "aex_xc_listed_but_oos_on_bc": "select product_id, sku_id from marts.aex_xc_listed_but_oos_on_bc where store_key = ? and is_counted",
 }
 
 

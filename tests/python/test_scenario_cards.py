@@ -15,6 +15,7 @@ from tests.python.conftest import Warehouse
 
 # ---- aex_total_listings (card page 002: 4,820 total, 4,310 active; gap 510 = 340 + 120 + 50) ----------
 
+
 def test_total_listings_counts_every_state(warehouse: Warehouse) -> None:
     # 4,310 onSelling + 340 auditing + 60 editingRequired + 40 violate_offline + 20 punish_offline
     # + 50 expire_offline = 4,820.
@@ -40,6 +41,7 @@ def test_total_listings_excludes_a_listing_deleted_from_the_sweep(warehouse: War
 
 
 # ---- aex_rejected_auditing_listings (card page 001: 0 -> 5 -> 0) ---------------------------------------
+
 
 def test_rejected_auditing_is_the_standing_pool(warehouse: Warehouse) -> None:
     # default: 340 auditing + 120 rejected = 460 (listings rejected before the audit feed began have no
@@ -67,6 +69,7 @@ def test_rejected_auditing_worklist_rows_say_state_reason_and_action(warehouse: 
 
 
 # ---- aex_rejected_listings_24h (card page 000: 38 overnight, mostly a missing brand, vs 1-2 a day) ------
+
 
 def test_rejected_24h_counts_transitions_in_the_window(warehouse: Warehouse) -> None:
     # 35 listings refused once for a missing brand (one of them delivered twice: collapses; one refused
@@ -128,6 +131,7 @@ def test_a_move_out_of_rejected_without_outcome_is_a_derived_auditing_outcome(wa
 
 # ---- aex_xc_listed_but_oos_on_bc (card page 003: 4) ----------------------------------------------------
 
+
 def test_oversell_counts_distinct_aliexpress_skus(warehouse: Warehouse) -> None:
     # Counted: a variant at 0 and a variant at -2 of one listing (2), a product-level-tracked product at 0
     # (1), a SKU whose AliExpress code differs only in case and spaces (1) -> 4 SKUs on 3 listings.
@@ -166,6 +170,7 @@ def test_oversell_multi_location_stock_wins(warehouse: Warehouse) -> None:
 
 # ---- stores stay apart ---------------------------------------------------------------------------------
 
+
 def test_two_stores_sharing_bc_ids_and_skus_keep_their_own_cards(warehouse: Warehouse) -> None:
     # sister_store shares the default store's BC product ids, variant ids and SKU codes but has its own
     # listings and stock: 1,000 listings; two single-SKU listings OOS on BC that are in stock in default.
@@ -180,7 +185,9 @@ def test_two_stores_sharing_bc_ids_and_skus_keep_their_own_cards(warehouse: Ware
     assert shared_bc_ids > 1000  # the premise: the two stores really do reuse BC ids
 
 
-@pytest.mark.parametrize("card_key", ["aex_total_listings", "aex_rejected_auditing_listings", "aex_xc_listed_but_oos_on_bc"])
+@pytest.mark.parametrize(
+    "card_key", ["aex_total_listings", "aex_rejected_auditing_listings", "aex_xc_listed_but_oos_on_bc"]
+)
 def test_a_store_not_yet_observed_has_null_cards(warehouse: Warehouse, card_key: str) -> None:
     # default was first observed at 03-11; the build at 03-08 must say "unknown", not 0.
     history = dict(warehouse.history("default", card_key))
@@ -189,9 +196,7 @@ def test_a_store_not_yet_observed_has_null_cards(warehouse: Warehouse, card_key:
 
 
 def test_alerts_follow_the_default_profile(warehouse: Warehouse) -> None:
-    alerting = dict(
-        warehouse.rows("select card_key, is_alerting from marts.kpi_cards where store_key = 'default'")
-    )
+    alerting = dict(warehouse.rows("select card_key, is_alerting from marts.kpi_cards where store_key = 'default'"))
     # value > 0 alerts for every card with a `>0` trigger (all non-zero in this store); Total, Active and
     # the rejection rate have no trigger; completeness alerts below 1.
     assert alerting == {
@@ -209,6 +214,7 @@ def test_alerts_follow_the_default_profile(warehouse: Warehouse) -> None:
 
 
 # ---- sibling cards ---------------------------------------------------------------------------------------
+
 
 def test_active_listings_and_the_stuck_gap(warehouse: Warehouse) -> None:
     # Active counts onSelling listings (4,310, the card page's figure); Total - Active = 510 stuck.

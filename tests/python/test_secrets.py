@@ -61,14 +61,20 @@ class EchoingApis(FakeApis):
         elif request.path.startswith("/stores/"):
             label = f"bc {request.path.split('/v3/', 1)[1]} {request.args.get('page', '1')}"
         else:
-            label = f"{ {INFO_METHOD: 'info', AUDIT_METHOD: 'audit'}.get(method)} {params.get('product_id')}"
+            label = f"{ {INFO_METHOD: 'info', AUDIT_METHOD: 'audit'}.get(method) } {params.get('product_id')}"
         if label not in self.echo:
             return super().handle(request)
         if label.startswith("bc "):  # BigCommerce: a 400 quoting the request headers
             echoed = {"status": 400, "title": "Bad Request", "detail": f"headers: {dict(request.headers)}"}
             return Response(json.dumps(echoed), status=400, content_type="application/json")
-        echoed = {"error_response": {"code": "isv.InvalidParameter", "request_id": "x9",
-                                     "msg": f"bad request: {urlencode(params)}", "request": params}}
+        echoed = {
+            "error_response": {
+                "code": "isv.InvalidParameter",
+                "request_id": "x9",
+                "msg": f"bad request: {urlencode(params)}",
+                "request": params,
+            }
+        }
         return Response(json.dumps(echoed), content_type="application/json")
 
 
@@ -109,8 +115,14 @@ def test_an_api_run_whose_errors_echo_the_request_keeps_no_secret(httpserver: HT
     env = settings_env(httpserver, data_dir)
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "ingestion.cli", *args], env=env, cwd=PROJECT_ROOT,
-                              capture_output=True, text=True, timeout=WAIT)
+        return subprocess.run(
+            [sys.executable, "-m", "ingestion.cli", *args],
+            env=env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=WAIT,
+        )
 
     # 1. A full run: two detail/audit calls answer an echoing error, which is quarantined (reason and body).
     first = cli("run", "--source", "api", "--store", STORE)
@@ -122,15 +134,19 @@ def test_an_api_run_whose_errors_echo_the_request_keeps_no_secret(httpserver: HT
     third = cli("load", "--source", "api", "--store", STORE)
 
     assert first.returncode in (0, 10), first.stderr[-3000:]  # published (10: dbt warned about the quarantine)
-    assert "quarantined (listing_skus) api:aliexpress.solution.product.info.get?product_id=1002: " \
-           "AliExpress error isv.InvalidParameter: bad request: " in first.stderr
+    assert (
+        "quarantined (listing_skus) api:aliexpress.solution.product.info.get?product_id=1002: "
+        "AliExpress error isv.InvalidParameter: bad request: " in first.stderr
+    )
     assert (second.returncode, third.returncode) == (2, 2)
     assert "AliExpress aliexpress.solution.product.list.get: AliExpress error isv.InvalidParameter" in second.stderr
     assert "BigCommerce catalog/products page 1: HTTP 400:" in third.stderr
     # The echoes did reach the outputs and the quarantine, redacted ...
     assert "&app_key=***&session=***&" in first.stderr and "&sign=***&" in first.stderr
     with duckdb.connect(str(data_dir / "listing_pulse.duckdb"), read_only=True) as con:
-        payloads = [p for (p,) in con.execute("select payload from raw_aliexpress.quarantine order by origin").fetchall()]
+        payloads = [
+            p for (p,) in con.execute("select payload from raw_aliexpress.quarantine order by origin").fetchall()
+        ]
     assert len(payloads) == 2 and all('"session": "***"' in p and '"sign": "***"' in p for p in payloads), payloads
     # ... and no secret is anywhere: outputs, run log, any table, any file under the data dir.
     secrets = secrets_of(fake)
@@ -167,15 +183,23 @@ def test_no_credential_follows_a_redirect_to_another_host(
     api: str, status: int, httpserver: HTTPServer, elsewhere: HTTPServer
 ) -> None:
     httpserver.expect_request(re.compile("^/")).respond_with_response(
-        Response(status=status, headers={"Location": elsewhere.url_for("/stolen")}))
+        Response(status=status, headers={"Location": elsewhere.url_for("/stolen")})
+    )
     http = HttpCaller(requests.Session(), sleep=lambda seconds: None, policy=RetryPolicy(attempts=1, timeout_s=5))
     with pytest.raises(SourceError, match=rf"HTTP {status} redirect to localhost:{elsewhere.port} not followed"):
         if api == "bigcommerce":
-            settings = BigCommerceSettings(STORE, fake_apis.STORE_HASH, fake_apis.ACCESS_TOKEN, api_url=httpserver.url_for(""))
+            settings = BigCommerceSettings(
+                STORE, fake_apis.STORE_HASH, fake_apis.ACCESS_TOKEN, api_url=httpserver.url_for("")
+            )
             BigCommerceClient(settings, http).pages("catalog/products", {}, "catalog_products")
         else:
-            settings = AliExpressSettings(STORE, fake_apis.APP_KEY, fake_apis.APP_SECRET, fake_apis.SESSION,
-                                          gateway_url=httpserver.url_for("/sync"))
+            settings = AliExpressSettings(
+                STORE,
+                fake_apis.APP_KEY,
+                fake_apis.APP_SECRET,
+                fake_apis.SESSION,
+                gateway_url=httpserver.url_for("/sync"),
+            )
             AliExpressClient(settings, http).call(LIST_METHOD, {}, strict=True)
     # Before the fix requests followed it, carrying X-Auth-Token (or the signed session) to the other host.
     assert elsewhere.log == []

@@ -20,7 +20,9 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     for path in (build, published):
         with duckdb.connect(str(path)) as con:
             con.execute("create schema marts")
-            con.execute("create table marts.aex_total_listings as select * from (values ('a', 201), ('b', 200)) v(store_key, n)")
+            con.execute(
+                "create table marts.aex_total_listings as select * from (values ('a', 201), ('b', 200)) v(store_key, n)"
+            )
     secret = tmp_path / "notes.txt"
     secret.write_text("not for sql\n")
     monkeypatch.setenv("LISTING_PULSE_DB", str(build))

@@ -17,7 +17,7 @@ import hmac
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +38,14 @@ GATEWAY_URL = "https://api-sg.aliexpress.com/sync"
 
 # Gateway error codes (error_response.code). Throttling and auth errors share one shape: back off on
 # the first, stop at once on the second, naming the setting to fix.
-SESSION_ERRORS = frozenset({"IllegalAccessToken", "MissingAccessToken", "InvalidAccessToken", "SessionExpired", "InvalidSession"})
+SESSION_ERRORS = frozenset(
+    {"IllegalAccessToken", "MissingAccessToken", "InvalidAccessToken", "SessionExpired", "InvalidSession"}
+)
 SIGNATURE_ERRORS = frozenset({"IncompleteSignature", "InvalidSignature", "MissingSignature"})
 APP_KEY_ERRORS = frozenset({"InvalidAppKey", "MissingAppKey", "AppKeyNotExist"})
-PERMISSION_ERRORS = frozenset({"InsufficientPermission", "AccessDenied", "AppWhiteIpLimit", "InsufficientIsvPermissions"})
+PERMISSION_ERRORS = frozenset(
+    {"InsufficientPermission", "AccessDenied", "AppWhiteIpLimit", "InsufficientIsvPermissions"}
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,7 @@ class AliExpressClient:
         self,
         settings: AliExpressSettings,
         http: HttpCaller,
-        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.settings = settings
         self.http = http
@@ -176,19 +180,25 @@ def read_landed(db_path: Path, store_key: str) -> LandedListings:
     names = {row[0] for row in tables}
     status, details = {}, {}
     if "listings" in names:
-        status = dict(read_rows(
-            db_path,
-            "select product_id, product_status_type from raw_aliexpress.listings "
-            "where store_key = ? and _dlt_valid_to is null",
-            [store_key],
-        ) or [])
+        status = dict(
+            read_rows(
+                db_path,
+                "select product_id, product_status_type from raw_aliexpress.listings "
+                "where store_key = ? and _dlt_valid_to is null",
+                [store_key],
+            )
+            or []
+        )
     if "listing_details" in names:
-        details = dict(read_rows(
-            db_path,
-            "select product_id, gmt_modified from raw_aliexpress.listing_details "
-            "where store_key = ? and _dlt_valid_to is null",
-            [store_key],
-        ) or [])
+        details = dict(
+            read_rows(
+                db_path,
+                "select product_id, gmt_modified from raw_aliexpress.listing_details "
+                "where store_key = ? and _dlt_valid_to is null",
+                [store_key],
+            )
+            or []
+        )
     return LandedListings(status=status, details_modified=details)
 
 
@@ -250,7 +260,11 @@ def sweep(
             for item in items:
                 if isinstance(item, dict) and item.get("product_id") not in (None, ""):
                     listed[str(item["product_id"])] = Listed(status_type, item.get("gmt_modified"))
-            if not items or (total is not None and number >= total) or (total is None and len(items) < settings.page_size):
+            if (
+                not items
+                or (total is not None and number >= total)
+                or (total is None and len(items) < settings.page_size)
+            ):
                 break
             number += 1
         progress(f"aliexpress listings {status_type}: {pages} page(s), {rows} listing(s)")
@@ -268,8 +282,7 @@ def sweep(
     audited = [
         product_id
         for product_id, item in listed.items()
-        if item.status_type == "auditing"
-        or landed.status.get(product_id, "onSelling") != item.status_type
+        if item.status_type == "auditing" or landed.status.get(product_id, "onSelling") != item.status_type
     ]
     for product_id in audited:
         capture.audit_events.append(_audit_outcome(client, product_id, listed[product_id]))

@@ -42,7 +42,9 @@ def read_drop(folder: Path) -> AliExpressCapture | None:
     for status_type in PRODUCT_STATUS_TYPES:
         pass_folder = lists / status_type
         if not pass_folder.is_dir():
-            missing = Page(origin=str(pass_folder), error="pass folder missing: the pass was not saved, so no listing is retired")
+            missing = Page(
+                origin=str(pass_folder), error="pass folder missing: the pass was not saved, so no listing is retired"
+            )
             capture.product_lists.append((status_type, missing))
         for page in read_pages(pass_folder, (".json",)):
             capture.product_lists.append((status_type, page))

@@ -26,8 +26,16 @@ SKU_CONTAINER = "aeop_ae_product_s_k_us"
 ATTRIBUTE_CONTAINER = "aeop_ae_product_propertys"
 # The fields staging reads: every raw table has these columns even when a load carries none of them.
 LISTING_COLUMNS = (
-    "product_status_type", "ws_display", "subject", "gmt_create", "gmt_modified", "ws_offline_date",
-    "product_min_price", "product_max_price", "currency_code", "group_id",
+    "product_status_type",
+    "ws_display",
+    "subject",
+    "gmt_create",
+    "gmt_modified",
+    "ws_offline_date",
+    "product_min_price",
+    "product_max_price",
+    "currency_code",
+    "group_id",
 )
 SKU_COLUMNS = ("sku_code", "ipm_sku_stock", "sku_stock", "sku_price")
 DETAIL_COLUMNS = ("category_id", "product_status_type", "gmt_modified", "aeop_ae_product_propertys")
@@ -49,7 +57,7 @@ class ParsedAliExpress(ParsedRows):
 def unwrap(body: Any) -> Any:
     """Drop the `<method>_response` envelope the gateway adds (absent with simplify=true)."""
     if isinstance(body, dict) and len(body) == 1:
-        (key, value), = body.items()
+        ((key, value),) = body.items()
         if key.endswith("_response") and key != "error_response":
             return value
     return body
@@ -89,8 +97,9 @@ def product_list_items(body: Any) -> list[Any] | None:
     return _items(result.get("aeop_a_e_product_display_d_t_o_list"), "item_display_dto")
 
 
-
-def _result(parsed: ParsedAliExpress, resource: str, page: Page, incomplete: tuple[str, ...] = ()) -> dict[str, Any] | None:
+def _result(
+    parsed: ParsedAliExpress, resource: str, page: Page, incomplete: tuple[str, ...] = ()
+) -> dict[str, Any] | None:
     if page.error:
         parsed.refuse(resource, page, page.error, incomplete=incomplete)
         return None
@@ -129,10 +138,10 @@ def parse_product_list(parsed: ParsedAliExpress, store_key: str, status_type: st
         return
     items = _items(result.get("aeop_a_e_product_display_d_t_o_list"), "item_display_dto")
     if items is None:
-        reason = "result has no `aeop_a_e_product_display_d_t_o_list`"
+        problem = "result has no `aeop_a_e_product_display_d_t_o_list`"
         if "aeop_a_e_product_display_d_t_o_list" in result:
-            reason = "result's `aeop_a_e_product_display_d_t_o_list` is not a list or object"
-        parsed.refuse("listings", page, reason, incomplete=("listings",))
+            problem = "result's `aeop_a_e_product_display_d_t_o_list` is not a list or object"
+        parsed.refuse("listings", page, problem, incomplete=("listings",))
         return
     for index, item in enumerate(items):
         where = _at(page, index)
@@ -141,7 +150,9 @@ def parse_product_list(parsed: ParsedAliExpress, store_key: str, status_type: st
             continue
         product_id, reason = canonical_id(item.get("product_id"))
         if product_id is None:
-            parsed.refuse("listings", where, id_problem("listing", "product_id", reason), item, incomplete=("listings",))
+            parsed.refuse(
+                "listings", where, id_problem("listing", "product_id", reason), item, incomplete=("listings",)
+            )
             continue
         row, notes = text_row(item, reserved=LISTING_LOADER_COLUMNS)
         row |= {"store_key": store_key, "product_id": product_id, "product_status_type": status_type}
@@ -186,7 +197,9 @@ def parse_product_info(parsed: ParsedAliExpress, store_key: str, page: Page) -> 
             parsed.refuse("listing_skus", where, id_problem("SKU", "id", reason), sku)
             continue
         row, notes = text_row(sku, reserved=CHILD_LOADER_COLUMNS)
-        parsed.add("listing_skus", {**row, "store_key": store_key, "product_id": product_id, "id": sku_id}, where, notes)
+        parsed.add(
+            "listing_skus", {**row, "store_key": store_key, "product_id": product_id, "id": sku_id}, where, notes
+        )
 
 
 def info_product_id(page: Page) -> str | None:

@@ -108,7 +108,13 @@ def aliexpress_source(parsed: ParsedAliExpress, store_key: str, observed_at: dat
     """raw_aliexpress: `listings`, `listing_skus`, `listing_details`, `listing_attributes` (history), `audit_events`
     (one row per outcome, duplicates collapse on `event_id`), `observations`, `quarantine`."""
     yield history_resource(
-        "listings", parsed.listings, LISTING_KEY, "store_key", observed_at, LISTING_COLUMNS, parsed.carried.get("listings", [])
+        "listings",
+        parsed.listings,
+        LISTING_KEY,
+        "store_key",
+        observed_at,
+        LISTING_COLUMNS,
+        parsed.carried.get("listings", []),
     )
     yield history_resource(
         "listing_skus", parsed.listing_skus, SKU_KEY, ["store_key", "product_id"], observed_at, SKU_COLUMNS
@@ -125,7 +131,11 @@ def aliexpress_source(parsed: ParsedAliExpress, store_key: str, observed_at: dat
         ATTRIBUTE_COLUMNS,
     )
     yield keyed_resource(
-        "audit_events", parsed.audit_events, list(AUDIT_EVENT_KEY), leading=AUDIT_EVENT_KEY, contract=AUDIT_EVENT_COLUMNS
+        "audit_events",
+        parsed.audit_events,
+        list(AUDIT_EVENT_KEY),
+        leading=AUDIT_EVENT_KEY,
+        contract=AUDIT_EVENT_COLUMNS,
     )
     yield observations_resource(
         store_key,

@@ -11,9 +11,24 @@ PRODUCT_KEY = ("store_key", "id")
 VARIANT_KEY = ("store_key", "id")
 INVENTORY_ITEM_KEY = ("store_key", "variant_id", "location_id")
 # The fields staging reads: every raw table has these columns even when a load carries none of them.
-PRODUCT_COLUMNS = ("name", "sku", "inventory_tracking", "inventory_level", "availability", "is_visible", "date_modified")
+PRODUCT_COLUMNS = (
+    "name",
+    "sku",
+    "inventory_tracking",
+    "inventory_level",
+    "availability",
+    "is_visible",
+    "date_modified",
+)
 VARIANT_COLUMNS = ("product_id", "sku", "inventory_level", "purchasing_disabled")
-INVENTORY_ITEM_COLUMNS = ("sku", "product_id", "location_enabled", "available_to_sell", "total_inventory_onhand", "safety_stock")
+INVENTORY_ITEM_COLUMNS = (
+    "sku",
+    "product_id",
+    "location_enabled",
+    "available_to_sell",
+    "total_inventory_onhand",
+    "safety_stock",
+)
 
 
 # Columns the loader sets beside the payload's own (a payload field of that name is kept as payload_<name>).
@@ -73,7 +88,9 @@ def parse_catalog_page(parsed: ParsedBigCommerce, store_key: str, page: Page) ->
         parsed.add("products", {**row, "store_key": store_key, "id": product_id}, where, notes)
         variants = product.get("variants")
         if not isinstance(variants, list):
-            reason = "`variants` is not a list" if "variants" in product else "product without `variants` (include=variants)"
+            reason = (
+                "`variants` is not a list" if "variants" in product else "product without `variants` (include=variants)"
+            )
             parsed.refuse("variants", where, reason, variants, ("variants",))
             continue
         for v_index, variant in enumerate(variants):
@@ -114,19 +131,31 @@ def parse_inventory_page(parsed: ParsedBigCommerce, store_key: str, page: Page) 
             at = _at(page, f"data[{index}].locations[{l_index}]")
             location_id = canonical_id(location.get("location_id"))[0] if isinstance(location, dict) else None
             if not isinstance(location, dict) or location_id is None:
-                parsed.refuse("inventory_items", at, "location is not an object" if not isinstance(location, dict)
-                              else "location without location_id", location, ("inventory_items",))
+                parsed.refuse(
+                    "inventory_items",
+                    at,
+                    "location is not an object" if not isinstance(location, dict) else "location without location_id",
+                    location,
+                    ("inventory_items",),
+                )
                 continue
             settings = location.get("settings")
             row, notes = text_row(
-                location, reserved=INVENTORY_LOADER_COLUMNS, skip=frozenset({"settings"} if isinstance(settings, dict) else ())
+                location,
+                reserved=INVENTORY_LOADER_COLUMNS,
+                skip=frozenset({"settings"} if isinstance(settings, dict) else ()),
             )
-            parsed.add("inventory_items", {
-                **row,
-                "store_key": store_key,
-                "variant_id": variant_id,
-                "location_id": location_id,
-                "sku": as_text(identity.get("sku")),
-                "product_id": canonical_id(identity.get("product_id"))[0],
-                "safety_stock": as_text(settings.get("safety_stock")) if isinstance(settings, dict) else None,
-            }, at, notes)
+            parsed.add(
+                "inventory_items",
+                {
+                    **row,
+                    "store_key": store_key,
+                    "variant_id": variant_id,
+                    "location_id": location_id,
+                    "sku": as_text(identity.get("sku")),
+                    "product_id": canonical_id(identity.get("product_id"))[0],
+                    "safety_stock": as_text(settings.get("safety_stock")) if isinstance(settings, dict) else None,
+                },
+                at,
+                notes,
+            )

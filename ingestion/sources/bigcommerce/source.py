@@ -60,13 +60,22 @@ def bigcommerce_source(parsed: ParsedBigCommerce, store_key: str, observed_at: d
         "variants", parsed.variants, VARIANT_KEY, "store_key", observed_at, VARIANT_COLUMNS, carried.get("variants", [])
     )
     yield history_resource(
-        "inventory_items", parsed.inventory_items, INVENTORY_ITEM_KEY, "store_key", observed_at, INVENTORY_ITEM_COLUMNS,
+        "inventory_items",
+        parsed.inventory_items,
+        INVENTORY_ITEM_KEY,
+        "store_key",
+        observed_at,
+        INVENTORY_ITEM_COLUMNS,
         carried.get("inventory_items", []),
     )
     yield observations_resource(
         store_key,
         observed_at,
-        {"products": len(parsed.products), "variants": len(parsed.variants), "inventory_items": len(parsed.inventory_items)},
+        {
+            "products": len(parsed.products),
+            "variants": len(parsed.variants),
+            "inventory_items": len(parsed.inventory_items),
+        },
         parsed.fingerprint(),
     )
     yield quarantine_resource([record.as_row(store_key, observed_at) for record in parsed.quarantine])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import dlt
 import duckdb
@@ -20,20 +20,19 @@ def target() -> str:
 
 def destination(db_path: Path) -> Any:
     if target() == "postgres":
-        from dlt.common.configuration.specs import ConnectionStringCredentials
-
-        credentials = ConnectionStringCredentials()
-        credentials.drivername = "postgresql"
-        credentials.host = os.environ.get("PGHOST", "localhost")
-        credentials.port = int(os.environ.get("PGPORT", "5432"))
-        credentials.username = os.environ.get("PGUSER", "postgres")
-        credentials.password = os.environ.get("PGPASSWORD") or None
-        credentials.database = os.environ.get("PGDATABASE", "listing_pulse")
-        return dlt.destinations.postgres(credentials=credentials)
+        return dlt.destinations.postgres(
+            credentials={
+                "host": os.environ.get("PGHOST", "localhost"),
+                "port": int(os.environ.get("PGPORT", "5432")),
+                "username": os.environ.get("PGUSER", "postgres"),
+                "password": os.environ.get("PGPASSWORD") or None,
+                "database": os.environ.get("PGDATABASE", "listing_pulse"),
+            }
+        )
     return dlt.destinations.duckdb(str(db_path))
 
 
-def loader_file_format() -> str:
+def loader_file_format() -> Literal["csv", "parquet"]:
     """Parquet into DuckDB; PostgreSQL takes Arrow tables as CSV through COPY."""
     return "csv" if target() == "postgres" else "parquet"
 
@@ -96,7 +95,8 @@ def execute(db_path: Path, statements: list[tuple[str, list[Any]]]) -> None:
 
 def has_table(db_path: Path, dataset: str, table: str) -> bool:
     rows = read_rows(
-        db_path, "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        db_path,
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [dataset, table],
     )
     return bool(rows and rows[0][0])

@@ -89,13 +89,13 @@ class HttpCaller:
         *,
         secrets: Iterable[str] = (),
         sleep: Sleep = time.sleep,
-        policy: RetryPolicy = RetryPolicy(),
+        policy: RetryPolicy | None = None,
         log: CallLog | None = None,
     ) -> None:
         self.session = session
         self.secrets = tuple(secret for secret in secrets if secret)
         self.sleep = sleep
-        self.policy = policy
+        self.policy = policy or RetryPolicy()
         self.log = log or CallLog()
 
     def json(
@@ -174,7 +174,7 @@ class HttpCaller:
     def _reset_wait(self, response: requests.Response, attempt: int) -> float:
         reset = response.headers.get("X-Rate-Limit-Time-Reset-Ms")
         try:
-            return min(max(float(reset) / 1000.0, 0.0), self.policy.max_wait_s)
+            return min(max(float(reset or "") / 1000.0, 0.0), self.policy.max_wait_s)
         except (TypeError, ValueError):
             return self.policy.backoff(attempt)
 

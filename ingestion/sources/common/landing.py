@@ -130,13 +130,16 @@ def observations_resource(store_key: str, observed_at: datetime, row_counts: dic
     """One row per store, resource and observation: when each sweep saw the store, how much, and a
     fingerprint of what it saw (a different capture at the same observation time is refused)."""
     rows = [
-        {"store_key": store_key, "resource": resource, "observed_at": observed_at, "row_count": count,
-         "fingerprint": fingerprint}
+        {
+            "store_key": store_key,
+            "resource": resource,
+            "observed_at": observed_at,
+            "row_count": count,
+            "fingerprint": fingerprint,
+        }
         for resource, count in row_counts.items()
     ]
-    return keyed_resource(
-        "observations", rows, ["store_key", "resource", "observed_at"], schema=OBSERVATION_SCHEMA
-    )
+    return keyed_resource("observations", rows, ["store_key", "resource", "observed_at"], schema=OBSERVATION_SCHEMA)
 
 
 def quarantine_resource(rows: Sequence[dict[str, Any]]) -> Any:
@@ -173,15 +176,22 @@ def current_rows(db_path: Path, dataset: str, table: str, store_key: str) -> lis
     ]
 
 
-def retire_store_rows(db_path: Path, dataset: str, tables: Sequence[str], store_key: str, observed_at: datetime) -> None:
+def retire_store_rows(
+    db_path: Path, dataset: str, tables: Sequence[str], store_key: str, observed_at: datetime
+) -> None:
     """Retire every current row of the store in `tables` at `observed_at`: a complete sweep that returned
     nothing. dlt's scd2 cannot say it (a load without rows carries no merge key to retire)."""
-    execute(db_path, [
-        (f'update {dataset}."{table}" set _dlt_valid_to = ? where store_key = ? and _dlt_valid_to is null',
-         [observed_at, store_key])
-        for table in tables
-        if has_table(db_path, dataset, table)
-    ])
+    execute(
+        db_path,
+        [
+            (
+                f'update {dataset}."{table}" set _dlt_valid_to = ? where store_key = ? and _dlt_valid_to is null',
+                [observed_at, store_key],
+            )
+            for table in tables
+            if has_table(db_path, dataset, table)
+        ],
+    )
 
 
 def observation_fingerprint(db_path: Path, dataset: str, store_key: str, observed_at: datetime) -> str | None:

@@ -96,7 +96,9 @@ class ParsedRows:
         self.origins.setdefault(table, []).append(where)
         self.notes += [f"{where.origin}{f' line {where.line}' if where.line else ''}: {note}" for note in notes]
 
-    def refuse(self, table: str, where: Page, reason: str, record: Any = None, incomplete: tuple[str, ...] = ()) -> None:
+    def refuse(
+        self, table: str, where: Page, reason: str, record: Any = None, incomplete: tuple[str, ...] = ()
+    ) -> None:
         """Quarantine `record` (or the whole page); `incomplete` names the sweeps it leaves incomplete."""
         self.quarantine.append(QuarantinedRecord.of(table, where, reason, record))
         self.incomplete.update(incomplete)
@@ -106,7 +108,11 @@ class ParsedRows:
         return {table: len(getattr(self, table)) for table in self.TABLES}
 
     def check_pages(
-        self, table: str, pages: list[Page], numbers: Callable[[Page], tuple[Any, Any] | None], incomplete: tuple[str, ...]
+        self,
+        table: str,
+        pages: list[Page],
+        numbers: Callable[[Page], tuple[Any, Any] | None],
+        incomplete: tuple[str, ...],
     ) -> None:
         """A sweep whose pages declare how many there are (`numbers(page)` is `(current, total)`) and miss one is
         incomplete: a page that was never saved hides its records as surely as one that cannot be read."""
@@ -122,7 +128,12 @@ class ParsedRows:
         if missing:
             where = Page(origin=f"{pages[0].origin}#pages")
             shown = ", ".join(map(str, missing))
-            self.refuse(table, where, f"pages missing: {total} page(s) declared, page(s) {shown} not read", incomplete=incomplete)
+            self.refuse(
+                table,
+                where,
+                f"pages missing: {total} page(s) declared, page(s) {shown} not read",
+                incomplete=incomplete,
+            )
 
     def merge(self, table: str) -> None:
         self.merged[table] = self.merged.get(table, 0) + 1
@@ -172,7 +183,7 @@ class ParsedRows:
         self.origins[table] = [wheres[index] for index in keep]
 
 
-def id_problem(what: str, field_name: str, reason: str) -> str:
+def id_problem(what: str, field_name: str, reason: str | None) -> str:
     """The quarantine reason for a record whose id `canonical_id` refused: `listing without product_id`."""
     return f"{what} without {field_name}" if reason == "missing" else f"{what} {field_name} {reason}"
 
@@ -234,7 +245,7 @@ def canonical_id(value: Any) -> tuple[str | None, str | None]:
     Whole numbers lose their decimal part and spaces; floats beyond 2^53 are refused (the digits are no
     longer the id's); text that is not a number (an alphanumeric id) is kept as written, trimmed.
     """
-    if value is None or value == "" or isinstance(value, bool) or isinstance(value, (dict, list)):
+    if value is None or value == "" or isinstance(value, (bool, dict, list)):
         shown = "missing" if value in (None, "") else f"{as_text(value)} is not a number or text"
         return None, shown
     if isinstance(value, int):
@@ -273,7 +284,9 @@ def read_pages(folder: Path, suffixes: tuple[str, ...] = (".json", ".jsonl")) ->
             yield Page(origin=str(path), error=f"not read: a sub-folder (pages sit directly in {folder.name}/)")
         elif path.suffix not in suffixes:
             taken = " and ".join(f"*{suffix}" for suffix in suffixes)
-            yield Page(origin=str(path), error=f"not read: only {taken} files are read here (suffixes are case-sensitive)")
+            yield Page(
+                origin=str(path), error=f"not read: only {taken} files are read here (suffixes are case-sensitive)"
+            )
         elif path.suffix == ".json":
             try:
                 text = path.read_text(encoding="utf-8-sig", errors="replace")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ingestion.sources.common.captures import ALIEXPRESS_TZ, AliExpressCapture, BigCommerceCapture
@@ -33,7 +33,7 @@ def aliexpress_time(moment: datetime) -> str:
 
 
 def bigcommerce_time(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -91,7 +91,9 @@ class SampleStore:
     events: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def build(cls, as_of: datetime, seed: int, product_id_base: int, states: list[tuple[tuple[str, str | None], int]]) -> SampleStore:
+    def build(
+        cls, as_of: datetime, seed: int, product_id_base: int, states: list[tuple[tuple[str, str | None], int]]
+    ) -> SampleStore:
         store = cls(as_of=as_of, seed=seed, product_id_base=product_id_base)
         rng = random.Random(seed)
         index = 0
@@ -111,7 +113,9 @@ class SampleStore:
         if sku_count == 1 and tracking == "variant":
             tracking = "product"  # a product without options tracks stock on the product
         product_id = 1000 + i
-        variants = [Variant(100000 + i * 10 + k, product_id, code, level) for k, (code, level) in enumerate(zip(codes, levels))]
+        variants = [
+            Variant(100000 + i * 10 + k, product_id, code, level) for k, (code, level) in enumerate(zip(codes, levels))
+        ]
         self.products.append(
             Product(product_id, f"Sample product {i}", base_sku, tracking, sum(levels), created, variants)
         )
@@ -141,7 +145,9 @@ class SampleStore:
         listing.state = state
         listing.modified = at
 
-    def outcome(self, listing: Listing, status: str, at: datetime, reason: tuple[str, str] | None = None) -> dict[str, Any]:
+    def outcome(
+        self, listing: Listing, status: str, at: datetime, reason: tuple[str, str] | None = None
+    ) -> dict[str, Any]:
         """An audit outcome as the file drop's audit_events lines carry it (no event_id: a stable hash is used)."""
         event: dict[str, Any] = {
             "product_id": listing.product_id,

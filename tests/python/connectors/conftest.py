@@ -18,6 +18,7 @@ from tests.python.connectors import fake_apis
 
 STORE = "shop_a"
 
+
 @dataclass
 class Recorder:
     """One call log and one list of sleeps shared by every HttpCaller a sweep builds."""
@@ -28,11 +29,13 @@ class Recorder:
     def http(self) -> HttpCaller:
         return HttpCaller(requests.Session(), sleep=self.sleeps.append, log=self.log, policy=RetryPolicy(timeout_s=5))
 
+
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "listing_pulse.duckdb"
     monkeypatch.setenv("LISTING_PULSE_DB", str(path))  # dlt pipeline state lives beside it
     return path
+
 
 @pytest.fixture
 def fake(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> fake_apis.FakeApis:
@@ -52,26 +55,37 @@ def fake(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> fake_apis.F
         monkeypatch.setenv(name, value)
     return apis
 
+
 @pytest.fixture
 def recorder() -> Recorder:
     return Recorder()
+
 
 def rows(db_path: Path, sql: str, *params: object) -> list[tuple]:
     with duckdb.connect(str(db_path), read_only=True) as con:
         return con.execute(sql, list(params)).fetchall()
 
+
 def table_snapshot(db_path: Path, schema: str, skip: tuple[str, ...] = ("observations",)) -> dict[str, list[tuple]]:
     """Every raw table's rows (without dlt's load ids, which differ per load), for idempotency checks."""
     snapshot: dict[str, list[tuple]] = {}
     with duckdb.connect(str(db_path), read_only=True) as con:
-        tables = [row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_schema = ? and table_name not like '_dlt%'",
-            [schema],
-        ).fetchall()]
+        tables = [
+            row[0]
+            for row in con.execute(
+                "select table_name from information_schema.tables where table_schema = ? and table_name not like '_dlt%'",
+                [schema],
+            ).fetchall()
+        ]
         for table in sorted(set(tables) - set(skip)):
-            columns = [row[0] for row in con.execute(
-                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-                "and column_name not in ('_dlt_load_id') order by column_name", [schema, table]).fetchall()]
+            columns = [
+                row[0]
+                for row in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                    "and column_name not in ('_dlt_load_id') order by column_name",
+                    [schema, table],
+                ).fetchall()
+            ]
             listed = ", ".join(f'"{column}"' for column in columns)
             snapshot[table] = sorted(con.execute(f"select {listed} from {schema}.{table}").fetchall(), key=repr)
     return snapshot

@@ -73,8 +73,11 @@ class FakeApis:
             query = json.loads(params["aeop_a_e_product_list_query"])
             label = f"list {query['product_status_type']} {query['current_page']}"
         else:
-            short = {"aliexpress.solution.product.info.get": "info", DIAGNOSIS_METHOD: "diagnosis",
-                     "aliexpress.postproduct.redefining.findaeproductstatusbyid": "audit"}.get(method, method)
+            short = {
+                "aliexpress.solution.product.info.get": "info",
+                DIAGNOSIS_METHOD: "diagnosis",
+                "aliexpress.postproduct.redefining.findaeproductstatusbyid": "audit",
+            }.get(method, method)
             label = f"{short} {params.get('product_id')}"
         assert request.method == "POST"
         assert params.get("sign_method") == "sha256" and params.get("app_key") == APP_KEY
@@ -84,7 +87,15 @@ class FakeApis:
             return _json({"error_response": {"code": "IncompleteSignature", "msg": "bad sign"}})
         if params.get("session") != self.session:
             self.calls.append(label)
-            return _json({"error_response": {"code": "IllegalAccessToken", "msg": "The specified access token is invalid or expired", "request_id": "x1"}})
+            return _json(
+                {
+                    "error_response": {
+                        "code": "IllegalAccessToken",
+                        "msg": "The specified access token is invalid or expired",
+                        "request_id": "x1",
+                    }
+                }
+            )
         fault = self._fault(label)
         if fault is not None:
             return fault
@@ -95,12 +106,23 @@ class FakeApis:
             return _json(self._info(product_id))
         if method == "aliexpress.postproduct.redefining.findaeproductstatusbyid":
             status, time_stamp = self.listings[product_id].audit or ("approved", "")
-            return _json({"aliexpress_postproduct_redefining_findaeproductstatusbyid_response": {
-                "result": {"status": status, "time_stamp": time_stamp, "success": True}}})
+            return _json(
+                {
+                    "aliexpress_postproduct_redefining_findaeproductstatusbyid_response": {
+                        "result": {"status": status, "time_stamp": time_stamp, "success": True}
+                    }
+                }
+            )
         if method == DIAGNOSIS_METHOD and self.listings[product_id].problem:
             problem_type, description = self.listings[product_id].problem
-            return _json({"result": {"success": True, "diagnosis_list": [
-                {"problem_type": problem_type, "problem_description": description}]}})
+            return _json(
+                {
+                    "result": {
+                        "success": True,
+                        "diagnosis_list": [{"problem_type": problem_type, "problem_description": description}],
+                    }
+                }
+            )
         return _json({"error_response": {"code": "InvalidApiPath", "msg": method}})
 
     def _list_page(self, query: dict[str, Any]) -> dict[str, Any]:
@@ -111,26 +133,51 @@ class FakeApis:
         items = []
         for pid in chunk:
             item = self.listings[pid]
-            row = {"product_id": pid, "subject": f"Listing {pid}", "gmt_create": "2025-01-01 10:00:00",
-                   "gmt_modified": item.gmt_modified, "currency_code": "USD", "group_id": 0}
+            row = {
+                "product_id": pid,
+                "subject": f"Listing {pid}",
+                "gmt_create": "2025-01-01 10:00:00",
+                "gmt_modified": item.gmt_modified,
+                "currency_code": "USD",
+                "group_id": 0,
+            }
             if item.ws_display:
                 row["ws_display"] = item.ws_display
             items.append(row)
         pages = max(1, -(-len(in_pass) // AE_PAGE_SIZE))
-        return {"aliexpress_solution_product_list_get_response": {"result": {
-            "aeop_a_e_product_display_d_t_o_list": {"item_display_dto": items},
-            "current_page": number, "page_size": AE_PAGE_SIZE, "product_count": len(in_pass),
-            "total_page": pages, "success": True}}}
+        return {
+            "aliexpress_solution_product_list_get_response": {
+                "result": {
+                    "aeop_a_e_product_display_d_t_o_list": {"item_display_dto": items},
+                    "current_page": number,
+                    "page_size": AE_PAGE_SIZE,
+                    "product_count": len(in_pass),
+                    "total_page": pages,
+                    "success": True,
+                }
+            }
+        }
 
     def _info(self, product_id: int) -> dict[str, Any]:
         item = self.listings[product_id]
-        return {"aliexpress_solution_product_info_get_response": {"result": {
-            "product_id": product_id, "category_id": 200000346, "product_status_type": item.status_type,
-            "ws_display": item.ws_display, "gmt_modified": item.gmt_modified,
-            "aeop_ae_product_s_k_us": {"global_aeop_ae_product_sku": item.skus},
-            "aeop_ae_product_propertys": {"global_aeop_ae_product_property": [
-                {"attr_name_id": 2, "attr_name": "Brand Name", "attr_value": "Acme"}]},
-            "success": True}}}
+        return {
+            "aliexpress_solution_product_info_get_response": {
+                "result": {
+                    "product_id": product_id,
+                    "category_id": 200000346,
+                    "product_status_type": item.status_type,
+                    "ws_display": item.ws_display,
+                    "gmt_modified": item.gmt_modified,
+                    "aeop_ae_product_s_k_us": {"global_aeop_ae_product_sku": item.skus},
+                    "aeop_ae_product_propertys": {
+                        "global_aeop_ae_product_property": [
+                            {"attr_name_id": 2, "attr_name": "Brand Name", "attr_value": "Acme"}
+                        ]
+                    },
+                    "success": True,
+                }
+            }
+        }
 
     # ---- BigCommerce ------------------------------------------------------------------------
     def _bigcommerce(self, request: Request) -> Response:
@@ -149,11 +196,22 @@ class FakeApis:
         records = self.products if path == "catalog/products" else self.inventory
         chunk = records[(number - 1) * BC_PER_PAGE : number * BC_PER_PAGE]
         pages = max(1, -(-len(records) // BC_PER_PAGE))
-        return _json({"data": chunk, "meta": {"pagination": {
-            "total": len(records), "count": len(chunk), "per_page": BC_PER_PAGE,
-            "current_page": number, "total_pages": pages,
-            # relative and without include=variants, as BigCommerce sends it: must not be followed
-            "links": {"next": f"?page={number + 1}&limit={BC_PER_PAGE}"}}}})
+        return _json(
+            {
+                "data": chunk,
+                "meta": {
+                    "pagination": {
+                        "total": len(records),
+                        "count": len(chunk),
+                        "per_page": BC_PER_PAGE,
+                        "current_page": number,
+                        "total_pages": pages,
+                        # relative and without include=variants, as BigCommerce sends it: must not be followed
+                        "links": {"next": f"?page={number + 1}&limit={BC_PER_PAGE}"},
+                    }
+                },
+            }
+        )
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -165,4 +223,6 @@ def error(status: int, headers: dict[str, str] | None = None) -> Response:
 
 
 def throttled() -> Response:
-    return _json({"error_response": {"code": "ApiCallLimit", "msg": "Call frequency exceeds the limit", "sub_code": ""}})
+    return _json(
+        {"error_response": {"code": "ApiCallLimit", "msg": "Call frequency exceeds the limit", "sub_code": ""}}
+    )

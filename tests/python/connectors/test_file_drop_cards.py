@@ -9,7 +9,7 @@ listing, as the API client fetches it. One `dbt build` at as_of = T2 (module fix
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -43,22 +43,44 @@ PRODUCTS_T1 = [  # (id, sku, tracking, product level, variants)
     (46, "BC-6", "variant", 1, [(461, "BC-6", 1)]),
     (47, "BC-7", "variant", 9, [(471, "BC-7", 9)]),
 ]
-OLD_REFUSE = {"product_id": 3005, "status": "refuse", "time_stamp": "2026-03-09 12:00:00", "reason_code": "IP_INFRINGEMENT"}
-NEW_REFUSE = {"product_id": 3004, "status": "refuse", "time_stamp": "2026-03-11 14:00:00",
-              "reason_code": "MISSING_REQUIRED_ATTRIBUTE", "reason_message": "Brand Name is required"}
+OLD_REFUSE = {
+    "product_id": 3005,
+    "status": "refuse",
+    "time_stamp": "2026-03-09 12:00:00",
+    "reason_code": "IP_INFRINGEMENT",
+}
+NEW_REFUSE = {
+    "product_id": 3004,
+    "status": "refuse",
+    "time_stamp": "2026-03-11 14:00:00",
+    "reason_code": "MISSING_REQUIRED_ATTRIBUTE",
+    "reason_message": "Brand Name is required",
+}
 
 
-def write_drop(root: Path, listings: list[tuple], products: list[tuple], infos: list[int], outcomes: list[dict]) -> Path:
+def write_drop(
+    root: Path, listings: list[tuple], products: list[tuple], infos: list[int], outcomes: list[dict]
+) -> Path:
     for status_type in ("onSelling", "offline", "auditing", "editingRequired"):
         items = [drops.list_item(pid, modified, ws) for pid, st, ws, modified, _ in listings if st == status_type]
         drops.write(root, f"aliexpress/product_list/{status_type}/page-001.json", drops.product_list(items))
-    drops.write(root, "aliexpress/product_info/infos.jsonl", drops.jsonl([
-        drops.product_info(pid, st, modified, [drops.sku(*s) for s in skus], ws)
-        for pid, st, ws, modified, skus in listings if pid in infos
-    ]))
+    drops.write(
+        root,
+        "aliexpress/product_info/infos.jsonl",
+        drops.jsonl(
+            [
+                drops.product_info(pid, st, modified, [drops.sku(*s) for s in skus], ws)
+                for pid, st, ws, modified, skus in listings
+                if pid in infos
+            ]
+        ),
+    )
     drops.write(root, "aliexpress/audit_events/outcomes.jsonl", drops.jsonl(outcomes))
-    drops.write(root, "bigcommerce/catalog_products/page-001.json",
-                drops.catalog_page([bc_product(*product) for product in products]))
+    drops.write(
+        root,
+        "bigcommerce/catalog_products/page-001.json",
+        drops.catalog_page([bc_product(*product) for product in products]),
+    )
     return root
 
 
@@ -74,13 +96,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         products_t2 = [p if p[0] != 42 else (42, "BC-2", "variant", 4, [(421, "BC-2A", 4)]) for p in PRODUCTS_T1]
         drop_2 = write_drop(folder / "t2", listings_t2, products_t2, [3004], [OLD_REFUSE, NEW_REFUSE])
         for drop, observed_at in ((drop_1, T1), (drop_2, T2)):
-            assert main(["load", "--source", "files", "--path", str(drop), "--store", STORE, "--observed-at", observed_at]) == 0
+            assert (
+                main(["load", "--source", "files", "--path", str(drop), "--store", STORE, "--observed-at", observed_at])
+                == 0
+            )
         assert run_dbt(["build"], as_of=AS_OF, db_path=db_path), "dbt build failed"
         yield db_path
 
 
 def card(db_path: Path, card_key: str) -> object:
-    return rows(db_path, "select value from marts.kpi_cards where store_key = ? and card_key = ?", STORE, card_key)[0][0]
+    return rows(db_path, "select value from marts.kpi_cards where store_key = ? and card_key = ?", STORE, card_key)[0][
+        0
+    ]
 
 
 def test_cards_match_the_hand_computed_values(built: Path) -> None:
@@ -101,22 +128,36 @@ def test_cards_match_the_hand_computed_values(built: Path) -> None:
 
 
 def test_second_drop_retires_and_changes_at_its_observation_time(built: Path) -> None:
-    t1, t2 = datetime(2026, 3, 10, 9, tzinfo=timezone.utc), datetime(2026, 3, 11, 9, tzinfo=timezone.utc)
+    t1, t2 = datetime(2026, 3, 10, 9, tzinfo=UTC), datetime(2026, 3, 11, 9, tzinfo=UTC)
 
     def utc(value: datetime | None) -> datetime | None:
-        return None if value is None else value.astimezone(timezone.utc)
+        return None if value is None else value.astimezone(UTC)
 
-    versions = [(pid, state, utc(since), utc(until)) for pid, state, since, until in rows(
-        built, "select product_id, lifecycle_state, valid_from, valid_to from intermediate.int_aliexpress__listing_versions "
-        "where store_key = ? and product_id in ('3004', '3007') order by product_id, valid_from", STORE)]
+    versions = [
+        (pid, state, utc(since), utc(until))
+        for pid, state, since, until in rows(
+            built,
+            "select product_id, lifecycle_state, valid_from, valid_to from intermediate.int_aliexpress__listing_versions "
+            "where store_key = ? and product_id in ('3004', '3007') order by product_id, valid_from",
+            STORE,
+        )
+    ]
     assert versions == [
         ("3004", "auditing", t1, t2),
         ("3004", "rejected", t2, None),  # the status change, seen at the drop that showed it
         ("3007", "active", t1, t2),  # the deleted listing, retired at the drop that missed it
     ]
-    variants = [(vid, utc(since), utc(until)) for vid, since, until in rows(
-        built, "select bc_variant_id, valid_from, valid_to from staging.stg_bigcommerce__variants "
-        "where store_key = ? and bc_variant_id in ('421', '422') order by all", STORE)]
+    variants = [
+        (vid, utc(since), utc(until))
+        for vid, since, until in rows(
+            built,
+            "select bc_variant_id, valid_from, valid_to from staging.stg_bigcommerce__variants "
+            "where store_key = ? and bc_variant_id in ('421', '422') order by all",
+            STORE,
+        )
+    ]
     assert variants == [("421", t1, None), ("422", t1, t2)]
     # listings not refetched in drop 2 keep their SKUs; 3004's SKUs are versioned with its details
-    assert rows(built, "select count(*) from raw_aliexpress.listing_skus where store_key = ? and _dlt_valid_to is null", STORE) == [(8,)]
+    assert rows(
+        built, "select count(*) from raw_aliexpress.listing_skus where store_key = ? and _dlt_valid_to is null", STORE
+    ) == [(8,)]

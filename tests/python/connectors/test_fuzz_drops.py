@@ -34,27 +34,53 @@ ODD_FIELDS = ["gmtModified", "store_key", "_dlt_id", "row_hash", "product_status
 
 
 def sample_drop(root: Path) -> Path:
-    drops.listing_drop(root, {
-        "onSelling": [[drops.list_item(7001, "2026-03-01 10:00:00"), drops.list_item(7002, "2026-03-01 11:00:00")],
-                      [drops.list_item(7003, "2026-03-02 10:00:00")]],
-        "offline": [[drops.list_item(7004, "2026-03-02 11:00:00", ws_display="expire_offline")]],
-        "auditing": [[drops.list_item(7005, "2026-03-03 10:00:00")]],
-    })
-    drops.write(root, "aliexpress/product_info/infos.jsonl", drops.jsonl([
-        drops.product_info(7001, "onSelling", "2026-03-01 10:00:00", [drops.sku("17001", "BC-1", 3)]),
-        drops.product_info(7004, "offline", "2026-03-02 11:00:00", [drops.sku("17004", "BC-4", 0)]),
-    ]))
-    drops.write(root, "aliexpress/product_info/7005.json",
-                drops.product_info(7005, "auditing", "2026-03-03 10:00:00", [drops.sku("17005", "BC-5", 1)]))
-    drops.write(root, "aliexpress/audit_events/outcomes.jsonl", drops.jsonl([
-        {"product_id": 7005, "status": "auditing", "time_stamp": "2026-03-03 10:00:00"},
-        {"product_id": 7004, "status": "refuse", "time_stamp": "2026-03-02 12:00:00", "reason_code": "X"},
-    ]))
-    drops.catalog_drop(root, [
-        [bc_product(81, "BC-1", "variant", 3, [(811, "BC-1", 3)]),
-         bc_product(84, "BC-4", "product", 0, [(841, "BC-4", 0)])],
-        [bc_product(85, "BC-5", "variant", 1, [(851, "BC-5", 1), (852, "BC-5B", 0)])],
-    ], [drops.inventory_item(811, 81, "BC-1", [drops.location(1, 2), drops.location(2, 1)])])
+    drops.listing_drop(
+        root,
+        {
+            "onSelling": [
+                [drops.list_item(7001, "2026-03-01 10:00:00"), drops.list_item(7002, "2026-03-01 11:00:00")],
+                [drops.list_item(7003, "2026-03-02 10:00:00")],
+            ],
+            "offline": [[drops.list_item(7004, "2026-03-02 11:00:00", ws_display="expire_offline")]],
+            "auditing": [[drops.list_item(7005, "2026-03-03 10:00:00")]],
+        },
+    )
+    drops.write(
+        root,
+        "aliexpress/product_info/infos.jsonl",
+        drops.jsonl(
+            [
+                drops.product_info(7001, "onSelling", "2026-03-01 10:00:00", [drops.sku("17001", "BC-1", 3)]),
+                drops.product_info(7004, "offline", "2026-03-02 11:00:00", [drops.sku("17004", "BC-4", 0)]),
+            ]
+        ),
+    )
+    drops.write(
+        root,
+        "aliexpress/product_info/7005.json",
+        drops.product_info(7005, "auditing", "2026-03-03 10:00:00", [drops.sku("17005", "BC-5", 1)]),
+    )
+    drops.write(
+        root,
+        "aliexpress/audit_events/outcomes.jsonl",
+        drops.jsonl(
+            [
+                {"product_id": 7005, "status": "auditing", "time_stamp": "2026-03-03 10:00:00"},
+                {"product_id": 7004, "status": "refuse", "time_stamp": "2026-03-02 12:00:00", "reason_code": "X"},
+            ]
+        ),
+    )
+    drops.catalog_drop(
+        root,
+        [
+            [
+                bc_product(81, "BC-1", "variant", 3, [(811, "BC-1", 3)]),
+                bc_product(84, "BC-4", "product", 0, [(841, "BC-4", 0)]),
+            ],
+            [bc_product(85, "BC-5", "variant", 1, [(851, "BC-5", 1), (852, "BC-5B", 0)])],
+        ],
+        [drops.inventory_item(811, 81, "BC-1", [drops.location(1, 2), drops.location(2, 1)])],
+    )
     return root
 
 
@@ -104,7 +130,7 @@ def edit_json(path: Path, rng: random.Random, edit: str) -> None:
     else:
         targets = dicts_in(value)
         if targets:
-            rng.choice(targets)[rng.choice(ODD_FIELDS)] = rng.choice(ODD_VALUES + ["2026-01-01 00:00:00"])
+            rng.choice(targets)[rng.choice(ODD_FIELDS)] = rng.choice([*ODD_VALUES, "2026-01-01 00:00:00"])
     lines[index] = json.dumps(value)
     path.write_text("\n".join(lines) + ("\n" if path.suffix == ".jsonl" else ""), encoding="utf-8")
 
@@ -162,7 +188,9 @@ def table_of(path: Path) -> str | None:
     folder = path.parent.name
     if path.parent.parent.name == "product_list":
         return "listings"
-    return {"product_info": "listing_details", "audit_events": "audit_events", "catalog_products": "products"}.get(folder)
+    return {"product_info": "listing_details", "audit_events": "audit_events", "catalog_products": "products"}.get(
+        folder
+    )
 
 
 def items_in(table: str, text: str) -> int:
@@ -188,7 +216,12 @@ def items_in(table: str, text: str) -> int:
 
 
 # raw table -> the quarantine resource its top-level records are quarantined under
-TOP_LEVEL = {"listings": "listings", "listing_details": "listing_skus", "audit_events": "audit_events", "products": "products"}
+TOP_LEVEL = {
+    "listings": "listings",
+    "listing_details": "listing_skus",
+    "audit_events": "audit_events",
+    "products": "products",
+}
 
 
 def records_accounted(root: Path) -> dict[str, int]:
@@ -207,8 +240,10 @@ def records_accounted(root: Path) -> dict[str, int]:
             if table in result.TABLES:
                 counts[table] += len(getattr(result, table)) + result.merged.get(table, 0)
                 counts[table] += sum(
-                    1 for record in result.quarantine
-                    if record.resource == resource and not record.origin.endswith("#pages")
+                    1
+                    for record in result.quarantine
+                    if record.resource == resource
+                    and not record.origin.endswith("#pages")
                     and (table != "listing_details" or "#" not in record.origin)
                 )
     return counts
@@ -218,7 +253,11 @@ def records_accounted(root: Path) -> dict[str, int]:
 def test_every_mutant_parses_and_every_record_is_accounted_for(tmp_path: Path, chunk: int) -> None:
     base = sample_drop(tmp_path / "base")
     # 5 listing items, 3 product-info responses, 2 outcome lines, 3 catalogue products
-    assert records_read(base) == records_accounted(base) == {"listings": 5, "listing_details": 3, "audit_events": 2, "products": 3}
+    assert (
+        records_read(base)
+        == records_accounted(base)
+        == {"listings": 5, "listing_details": 3, "audit_events": 2, "products": 3}
+    )
     rng = random.Random(SEED + chunk)
     for number in range(PARSE_MUTANTS // 3):
         mutant = tmp_path / f"m{number}"
@@ -238,6 +277,17 @@ def test_mutants_load_end_to_end_without_a_traceback(tmp_path: Path, db_path: Pa
         mutant = tmp_path / f"m{number}"
         shutil.copytree(base, mutant)
         done = mutate(mutant, rng, most=8)  # fewer, rougher mutants: each load costs seconds
-        code = main(["load", "--source", "files", "--path", str(mutant), "--store", f"fuzz_{number}",
-                     "--observed-at", "2026-03-10T09:00:00Z"])
+        code = main(
+            [
+                "load",
+                "--source",
+                "files",
+                "--path",
+                str(mutant),
+                "--store",
+                f"fuzz_{number}",
+                "--observed-at",
+                "2026-03-10T09:00:00Z",
+            ]
+        )
         assert code in (0, 2, 3), f"mutant {number} ({'; '.join(done)}): exit {code}"

@@ -63,14 +63,25 @@ class StubSession:
 
 def caller(script: list[Any], attempts: int = 4) -> tuple[HttpCaller, StubSession, list[float]]:
     session, sleeps = StubSession(script), []
-    http = HttpCaller(session, sleep=sleeps.append, policy=RetryPolicy(attempts=attempts, backoff_s=1.0, max_wait_s=5.0),
-                      log=CallLog(), secrets=["s3cr3t"])
+    http = HttpCaller(
+        session,
+        sleep=sleeps.append,
+        policy=RetryPolicy(attempts=attempts, backoff_s=1.0, max_wait_s=5.0),
+        log=CallLog(),
+        secrets=["s3cr3t"],
+    )
     return http, session, sleeps
 
 
 def test_timeouts_and_5xx_back_off_exponentially_then_succeed() -> None:
-    http, session, sleeps = caller([requests.Timeout("read timed out"), requests.ConnectionError("reset"),
-                                    StubResponse(503), StubResponse(200, {"ok": 1})])
+    http, session, sleeps = caller(
+        [
+            requests.Timeout("read timed out"),
+            requests.ConnectionError("reset"),
+            StubResponse(503),
+            StubResponse(200, {"ok": 1}),
+        ]
+    )
     assert http.json("GET", "http://x", what="call", auth_setting="X") == {"ok": 1}
     assert sleeps == [1.0, 2.0, 4.0] and session.sent == 4
 
@@ -83,9 +94,14 @@ def test_retries_are_bounded_and_the_error_says_so() -> None:
 
 
 def test_429_waits_the_reset_header_capped_by_the_policy() -> None:
-    http, _, sleeps = caller([StubResponse(429, headers={"X-Rate-Limit-Time-Reset-Ms": "750"}),
-                              StubResponse(429, headers={"X-Rate-Limit-Time-Reset-Ms": "999999"}),
-                              StubResponse(429), StubResponse(200, {})])
+    http, _, sleeps = caller(
+        [
+            StubResponse(429, headers={"X-Rate-Limit-Time-Reset-Ms": "750"}),
+            StubResponse(429, headers={"X-Rate-Limit-Time-Reset-Ms": "999999"}),
+            StubResponse(429),
+            StubResponse(200, {}),
+        ]
+    )
     http.json("GET", "http://x", what="call", auth_setting="X")
     # the header; the header capped at max_wait_s; no header: the backoff of attempt 3, 1 s x 2**2
     assert sleeps == [0.75, 5.0, 4.0]
@@ -93,7 +109,7 @@ def test_429_waits_the_reset_header_capped_by_the_policy() -> None:
 
 def test_403_stops_at_once_and_other_4xx_redact_secrets() -> None:
     http, session, sleeps = caller([StubResponse(403)])
-    with pytest.raises(SourceAuthError, match="HTTP 403, credentials refused. Check SOURCES__X__TOKEN"):
+    with pytest.raises(SourceAuthError, match=r"HTTP 403, credentials refused\. Check SOURCES__X__TOKEN"):
         http.json("GET", "http://x", what="call", auth_setting="SOURCES__X__TOKEN")
     assert session.sent == 1 and sleeps == []
     http, _, _ = caller([StubResponse(404, {"title": "no store s3cr3t"})])

@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,15 +69,34 @@ def throwaway_cluster() -> Iterator[dict[str, str]]:
     options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
     try:
         run(as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]))
-        run(as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
-                         "-o", options, "-w", "start"]))
-        env = {"PGHOST": "127.0.0.1", "PGPORT": port, "PGUSER": "postgres", "PGPASSWORD": "unused-with-trust",
-               "PGDATABASE": "listing_pulse"}
+        run(
+            as_postgres(
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(folder / "server.log"),
+                    "-o",
+                    options,
+                    "-w",
+                    "start",
+                ]
+            )
+        )
+        env = {
+            "PGHOST": "127.0.0.1",
+            "PGPORT": port,
+            "PGUSER": "postgres",
+            "PGPASSWORD": "unused-with-trust",
+            "PGDATABASE": "listing_pulse",
+        }
         run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", "listing_pulse"])
         yield env
     finally:
-        subprocess.run(as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True)
+        subprocess.run(
+            as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -117,7 +136,7 @@ def normalised(rows: list[tuple]) -> list[tuple]:
         if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             return round(Decimal(str(value)), 6)
         if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.astimezone(timezone.utc).replace(tzinfo=None)
+            return value.astimezone(UTC).replace(tzinfo=None)
         return value
 
     return sorted(tuple(cell(value) for value in row) for row in rows)
@@ -130,16 +149,23 @@ def test_postgres_builds_every_model_and_test_with_duckdbs_card_values(tmp_path:
         with duckdb.connect(str(duckdb_file), read_only=True) as con:
             expected = con.execute(f"select {CARD_COLUMNS} from marts.kpi_cards").fetchall()
 
-    with throwaway_cluster() as server, environment(
-        LISTING_PULSE_TARGET="postgres", LISTING_PULSE_DB=str(tmp_path / "pg_state" / "unused.duckdb"), **server
+    with (
+        throwaway_cluster() as server,
+        environment(
+            LISTING_PULSE_TARGET="postgres", LISTING_PULSE_DB=str(tmp_path / "pg_state" / "unused.duckdb"), **server
+        ),
     ):
         started = time.monotonic()
         assert load_and_build(Path(os.environ["LISTING_PULSE_DB"])) == []
         print(f"postgres: loaded and built in {time.monotonic() - started:.1f} s")
         import psycopg2
 
-        with psycopg2.connect(host=server["PGHOST"], port=server["PGPORT"], user="postgres",
-                              dbname="listing_pulse") as connection, connection.cursor() as cursor:
+        with (
+            psycopg2.connect(
+                host=server["PGHOST"], port=server["PGPORT"], user="postgres", dbname="listing_pulse"
+            ) as connection,
+            connection.cursor() as cursor,
+        ):
             cursor.execute(f"select {CARD_COLUMNS} from marts.kpi_cards")
             actual = cursor.fetchall()
 

@@ -33,11 +33,31 @@ from ingestion.sources.sample.scenarios import Observation, generate
 from tests.python.builders import AS_OF, BACKLOG_OBSERVATIONS
 
 STORE = "backlog"
-CARD_KEYS = ("aex_total_listings", "aex_rejected_auditing_listings", "aex_rejected_listings_24h", "aex_xc_listed_but_oos_on_bc")
+CARD_KEYS = (
+    "aex_total_listings",
+    "aex_rejected_auditing_listings",
+    "aex_rejected_listings_24h",
+    "aex_xc_listed_but_oos_on_bc",
+)
 EXPECTED_CARDS = (
-    {"aex_total_listings": 201, "aex_rejected_auditing_listings": 0, "aex_rejected_listings_24h": 0, "aex_xc_listed_but_oos_on_bc": 0},
-    {"aex_total_listings": 200, "aex_rejected_auditing_listings": 5, "aex_rejected_listings_24h": 4, "aex_xc_listed_but_oos_on_bc": 0},
-    {"aex_total_listings": 200, "aex_rejected_auditing_listings": 0, "aex_rejected_listings_24h": 0, "aex_xc_listed_but_oos_on_bc": 0},
+    {
+        "aex_total_listings": 201,
+        "aex_rejected_auditing_listings": 0,
+        "aex_rejected_listings_24h": 0,
+        "aex_xc_listed_but_oos_on_bc": 0,
+    },
+    {
+        "aex_total_listings": 200,
+        "aex_rejected_auditing_listings": 5,
+        "aex_rejected_listings_24h": 4,
+        "aex_xc_listed_but_oos_on_bc": 0,
+    },
+    {
+        "aex_total_listings": 200,
+        "aex_rejected_auditing_listings": 0,
+        "aex_rejected_listings_24h": 0,
+        "aex_xc_listed_but_oos_on_bc": 0,
+    },
 )
 # Exit codes (ingestion.serving.run.ExitCode). The sample's observations are months old, so `dbt source
 # freshness` reports them stale: a clean run publishes with warnings.
@@ -101,8 +121,9 @@ def cli(*args: str) -> list[str]:
 def run_args(drops: list[Path], version: int) -> list[str]:
     """`listing-pulse run` for observation `version` (0, 1, 2) of the scenario, cards at its time."""
     at = BACKLOG_OBSERVATIONS[version].isoformat()
-    return cli("run", "--source", "files", "--path", str(drops[version]), "--observed-at", at,
-               "--store", STORE, "--as-of", at)
+    return cli(
+        "run", "--source", "files", "--path", str(drops[version]), "--observed-at", at, "--store", STORE, "--as-of", at
+    )
 
 
 def run_cli(command: list[str], data: DataDir, **env: str) -> subprocess.CompletedProcess[str]:
@@ -112,8 +133,13 @@ def run_cli(command: list[str], data: DataDir, **env: str) -> subprocess.Complet
 def kill_when_paused(command: list[str], data: DataDir, pause_at: str) -> list[dict]:
     """Start `command` with the fault-injection pause set, SIGKILL it once the run log says it paused there."""
     seen = len(data.log_records())
-    process = subprocess.Popen(command, env=data.env(LISTING_PULSE_PAUSE_AT=pause_at), cwd=PROJECT_ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command,
+        env=data.env(LISTING_PULSE_PAUSE_AT=pause_at),
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + WAIT
         while not any(r["outcome"] == "paused" and r["step"] == pause_at for r in data.log_records()[seen:]):
@@ -132,12 +158,22 @@ def mart_contents(path: Path) -> dict[str, list[tuple]]:
     """Every marts table, sorted, without the columns that record when they were computed."""
     contents: dict[str, list[tuple]] = {}
     with duckdb.connect(str(path), read_only=True) as con:
-        tables = [t for (t,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name").fetchall()]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name"
+            ).fetchall()
+        ]
         for table in tables:
-            columns = [c for (c,) in con.execute(
-                "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? "
-                "order by column_index", [table]).fetchall() if c not in VOLATILE_COLUMNS]
+            columns = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? "
+                    "order by column_index",
+                    [table],
+                ).fetchall()
+                if c not in VOLATILE_COLUMNS
+            ]
             select = ", ".join(f'"{c}"' for c in columns)
             contents[table] = sorted(con.execute(f'select {select} from marts."{table}"').fetchall(), key=repr)
     return contents
@@ -155,7 +191,10 @@ class ThreeRuns:
 @pytest.fixture(scope="session")
 def drops(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     root = tmp_path_factory.mktemp("drops")
-    return [write_drop(observation, root / f"observation_{n}") for n, observation in enumerate(generate("backlog_clears", AS_OF))]
+    return [
+        write_drop(observation, root / f"observation_{n}")
+        for n, observation in enumerate(generate("backlog_clears", AS_OF))
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -164,9 +203,19 @@ def three_runs(tmp_path_factory: pytest.TempPathFactory, drops: list[Path]) -> I
     data = DataDir(tmp_path_factory.mktemp("three_runs"))
     report = data.root / "reader.json"
     reader = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("reader.py")), str(data.published), STORE,
-         BACKLOG_OBSERVATIONS[-1].strftime("%Y-%m-%d %H:%M:%S"), str(report)],
-        cwd=PROJECT_ROOT, env=data.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            str(Path(__file__).with_name("reader.py")),
+            str(data.published),
+            STORE,
+            BACKLOG_OBSERVATIONS[-1].strftime("%Y-%m-%d %H:%M:%S"),
+            str(report),
+        ],
+        cwd=PROJECT_ROOT,
+        env=data.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     results, snapshots = [], []
     try:

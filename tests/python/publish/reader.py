@@ -18,10 +18,8 @@ CARDS = "select card_key, value, strftime(as_of, '%Y-%m-%d %H:%M:%S') from marts
 WORKLISTS = {
     "aex_total_listings": "select count(*) from marts.aex_total_listings where store_key = ?",
     "aex_rejected_auditing_listings": "select count(*) from marts.aex_rejected_auditing_listings where store_key = ?",
-    "aex_rejected_listings_24h":
-        "select coalesce(sum(transition_count), 0) from marts.aex_rejected_listings_24h where store_key = ?",
-    "aex_xc_listed_but_oos_on_bc":
-        "select count(*) filter (where is_counted) from marts.aex_xc_listed_but_oos_on_bc where store_key = ?",
+    "aex_rejected_listings_24h": "select coalesce(sum(transition_count), 0) from marts.aex_rejected_listings_24h where store_key = ?",
+    "aex_xc_listed_but_oos_on_bc": "select count(*) filter (where is_counted) from marts.aex_xc_listed_but_oos_on_bc where store_key = ?",
 }
 
 # A dashboard's refresh pace; it leaves the two cores to the runs. Nothing waits on it.
@@ -52,9 +50,19 @@ def main(published: Path, store: str, final_as_of: str, report: Path) -> None:
         version = {"as_of": as_of.pop(), "cards": cards}
         if not versions or versions[-1] != version:
             versions.append(version)
-    report.write_text(json.dumps({"versions": versions, "reads": reads, "waits": waits, "errors": errors[:20],
-                                  "error_count": len(errors), "inconsistent": inconsistent[:20],
-                                  "inconsistent_count": len(inconsistent)}))
+    report.write_text(
+        json.dumps(
+            {
+                "versions": versions,
+                "reads": reads,
+                "waits": waits,
+                "errors": errors[:20],
+                "error_count": len(errors),
+                "inconsistent": inconsistent[:20],
+                "inconsistent_count": len(inconsistent),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

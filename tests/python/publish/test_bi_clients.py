@@ -32,12 +32,18 @@ CLIENTS = {
 PUBLISHED_TABLES = sorted(path.stem for path in (PROJECT_ROOT / "models" / "marts").rglob("*.sql"))
 # kpi_cards' timestamps (models/marts/cards/kpi_cards.sql); computed_at is TIMESTAMPTZ in the build file.
 KPI_CARDS_TIMESTAMPS = ["window_start", "window_end", "data_as_of", "as_of", "computed_at"]
-REGISTERED_CARDS = len(list(csv.DictReader(io.StringIO((PROJECT_ROOT / "seeds" / "kpi_card_registry.csv").read_text()))))
+REGISTERED_CARDS = len(
+    list(csv.DictReader(io.StringIO((PROJECT_ROOT / "seeds" / "kpi_card_registry.csv").read_text())))
+)
 
 
 def client_answers(client: str, published: str) -> dict:
-    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "bi" / "check_bi.py"), "--published", published,
-                             "--client", client], capture_output=True, text=True, timeout=WAIT)
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "bi" / "check_bi.py"), "--published", published, "--client", client],
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
     assert result.stdout, result.stderr
     return json.loads(result.stdout)
 
@@ -56,7 +62,9 @@ def test_a_bi_client_lists_every_table_and_answers_the_readme_queries(three_runs
     assert answers["write_refused"] is True
     cards, oos_worklist = answers["results"]
     assert len(cards) == REGISTERED_CARDS
-    values = {key: int(float(value)) for store, key, value, _, _ in cards if store == STORE and key in EXPECTED_CARDS[2]}
+    values = {
+        key: int(float(value)) for store, key, value, _, _ in cards if store == STORE and key in EXPECTED_CARDS[2]
+    }
     assert values == EXPECTED_CARDS[2]
     # data_as_of: the last observation, 03-11 09:00 UTC, as each client prints a timestamp.
     assert {data_as_of for *_, data_as_of in cards} == {"2026-03-11 09:00:00"}

@@ -38,7 +38,9 @@ from .conftest import (
 )
 
 # kpi_cards holds one row per store and registered card; these tests load one store.
-REGISTERED_CARDS = len(list(csv.DictReader(io.StringIO((PROJECT_ROOT / "seeds" / "kpi_card_registry.csv").read_text()))))
+REGISTERED_CARDS = len(
+    list(csv.DictReader(io.StringIO((PROJECT_ROOT / "seeds" / "kpi_card_registry.csv").read_text())))
+)
 
 
 def wall_clock(version: int) -> str:
@@ -47,8 +49,12 @@ def wall_clock(version: int) -> str:
 
 def test_exit_codes_are_the_documented_ones() -> None:
     assert {code.name: int(code) for code in ExitCode} == {
-        "PUBLISHED": 0, "PUBLISHED_WITH_WARNINGS": PUBLISHED_WITH_WARNINGS, "LOAD_FAILED": 20,
-        "BUILD_FAILED": BUILD_FAILED, "PUBLISH_FAILED": 40, "LOCKED": LOCKED,
+        "PUBLISHED": 0,
+        "PUBLISHED_WITH_WARNINGS": PUBLISHED_WITH_WARNINGS,
+        "LOAD_FAILED": 20,
+        "BUILD_FAILED": BUILD_FAILED,
+        "PUBLISH_FAILED": 40,
+        "LOCKED": LOCKED,
     }
     readme = (PROJECT_ROOT / "README.md").read_text()
     for code in ExitCode:
@@ -74,8 +80,14 @@ def test_each_run_logs_its_steps_as_json_lines(three_runs: ThreeRuns) -> None:
     assert [(r["exit_code"], r["exit_name"]) for r in runs] == [(10, "published_with_warnings")] * 3
     first = [r for r in finished if r["run_id"] == runs[0]["run_id"]]
     assert [(r["step"], r["outcome"]) for r in first] == [
-        ("load", "ok"), ("parse", "ok"), ("freshness", "warn"), ("build", "ok"), ("publish", "ok"), ("report", "ok"),
-        ("run", "finished")]
+        ("load", "ok"),
+        ("parse", "ok"),
+        ("freshness", "warn"),
+        ("build", "ok"),
+        ("publish", "ok"),
+        ("report", "ok"),
+        ("run", "finished"),
+    ]
     load, publish_step = first[0], first[4]
     assert load["rows"]["backlog.aliexpress.listings"] == 201
     assert load["rows"]["backlog.bigcommerce.variants"] == load["rows"]["backlog.aliexpress.listing_skus"]
@@ -88,11 +100,16 @@ def test_each_run_logs_its_steps_as_json_lines(three_runs: ThreeRuns) -> None:
 def test_published_file_has_only_marts_in_bi_types(three_runs: ThreeRuns) -> None:
     with duckdb.connect(str(three_runs.snapshots[2]), read_only=True) as con:
         schemas = {s for (s,) in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
-        types = {t for (t,) in con.execute(
-            "select distinct data_type from duckdb_columns() where not internal").fetchall()}
+        types = {
+            t for (t,) in con.execute("select distinct data_type from duckdb_columns() where not internal").fetchall()
+        }
     with duckdb.connect(str(three_runs.data.build), read_only=True) as con:
-        build_types = {t for (t,) in con.execute(
-            "select distinct data_type from duckdb_columns() where schema_name = 'marts'").fetchall()}
+        build_types = {
+            t
+            for (t,) in con.execute(
+                "select distinct data_type from duckdb_columns() where schema_name = 'marts'"
+            ).fetchall()
+        }
         computed_at = con.execute("select distinct timezone('UTC', computed_at) from marts.kpi_cards").fetchall()
     assert schemas == {"marts"}
     assert "HUGEINT" in build_types  # sum() of integers in the build file ...
@@ -109,15 +126,17 @@ def test_publish_casts_hugeint_and_nested_columns(tmp_path: Path) -> None:
     build, published = tmp_path / "build.duckdb", tmp_path / "published" / "p.duckdb"
     with duckdb.connect(str(build)) as con:
         con.execute("create schema marts")
-        con.execute("create table marts.t as select sum(x) as total, [1, 2] as ids, {'a': 1} as pair "
-                    "from (values (1), (2)) v(x)")
+        con.execute(
+            "create table marts.t as select sum(x) as total, [1, 2] as ids, {'a': 1} as pair "
+            "from (values (1), (2)) v(x)"
+        )
         con.execute("create schema staging")
         con.execute("create table staging.not_published as select 1 as x")
     assert publish(build, published) == {"t": 1}
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute(
-            "select column_name, data_type from duckdb_columns() where not internal order by column_index").fetchall() == [
-            ("total", "BIGINT"), ("ids", "VARCHAR"), ("pair", "VARCHAR")]
+            "select column_name, data_type from duckdb_columns() where not internal order by column_index"
+        ).fetchall() == [("total", "BIGINT"), ("ids", "VARCHAR"), ("pair", "VARCHAR")]
         assert con.execute("select * from marts.t").fetchall() == [(3, "[1,2]", '{"a":1}')]
         assert con.execute("select count(*) from duckdb_tables() where schema_name = 'staging'").fetchone() == (0,)
     assert sorted(p.name for p in published.parent.iterdir()) == ["p.duckdb"]  # no temp file or WAL left
@@ -130,20 +149,36 @@ def test_publish_writes_every_timestamp_as_zone_less_utc(tmp_path: Path) -> None
     build, published = tmp_path / "build.duckdb", tmp_path / "published" / "p.duckdb"
     with duckdb.connect(str(build)) as con:
         con.execute("create schema marts")
-        con.execute("create table marts.t as select timestamptz '2026-03-09 11:00:00+02' as computed_at, "
-                    "timestamp '2026-03-09 09:00:00' as as_of, cast('2026-03-09 09:00:00.5' as timestamp_ms) as at_ms, "
-                    "cast('2026-03-09 09:00:01' as timestamp_s) as at_s, cast('2026-03-09 09:00:00.000001' as timestamp_ns) as at_ns")
-    script = "import sys, pathlib; from ingestion.serving.publish import publish; " \
-             "publish(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))"
-    result = subprocess.run([sys.executable, "-c", script, str(build), str(published)], cwd=PROJECT_ROOT,
-                            env=os.environ | {"TZ": "Asia/Tokyo"}, capture_output=True, text=True, timeout=WAIT)
+        con.execute(
+            "create table marts.t as select timestamptz '2026-03-09 11:00:00+02' as computed_at, "
+            "timestamp '2026-03-09 09:00:00' as as_of, cast('2026-03-09 09:00:00.5' as timestamp_ms) as at_ms, "
+            "cast('2026-03-09 09:00:01' as timestamp_s) as at_s, cast('2026-03-09 09:00:00.000001' as timestamp_ns) as at_ns"
+        )
+    script = (
+        "import sys, pathlib; from ingestion.serving.publish import publish; "
+        "publish(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(build), str(published)],
+        cwd=PROJECT_ROOT,
+        env=os.environ | {"TZ": "Asia/Tokyo"},
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
     assert result.returncode == 0, result.stderr
     with duckdb.connect(str(published), read_only=True) as con:
-        assert con.execute("select data_type from duckdb_columns() where not internal order by column_index").fetchall() == [
-            ("TIMESTAMP",)] * 5
+        assert (
+            con.execute("select data_type from duckdb_columns() where not internal order by column_index").fetchall()
+            == [("TIMESTAMP",)] * 5
+        )
         assert con.execute("select * from marts.t").fetchone() == (
-            datetime(2026, 3, 9, 9), datetime(2026, 3, 9, 9), datetime(2026, 3, 9, 9, 0, 0, 500000),
-            datetime(2026, 3, 9, 9, 0, 1), datetime(2026, 3, 9, 9, 0, 0, 1))
+            datetime(2026, 3, 9, 9),
+            datetime(2026, 3, 9, 9),
+            datetime(2026, 3, 9, 9, 0, 0, 500000),
+            datetime(2026, 3, 9, 9, 0, 1),
+            datetime(2026, 3, 9, 9, 0, 0, 1),
+        )
 
 
 def test_a_publish_that_cannot_replace_the_file_leaves_no_temp_file(tmp_path: Path) -> None:
@@ -169,7 +204,10 @@ def test_a_failed_load_builds_and_publishes_nothing(three_runs: ThreeRuns, tmp_p
     assert hashlib.sha256(data.published.read_bytes()).hexdigest() == before
     assert not data.build.exists()
     assert [(r["step"], r["outcome"]) for r in data.log_records()] == [
-        ("load", "started"), ("load", "failed"), ("run", "finished")]
+        ("load", "started"),
+        ("load", "failed"),
+        ("run", "finished"),
+    ]
 
 
 def test_a_duckdb_1x_client_opens_the_published_file(three_runs: ThreeRuns) -> None:
@@ -178,15 +216,18 @@ def test_a_duckdb_1x_client_opens_the_published_file(three_runs: ThreeRuns) -> N
     script = (
         "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
         "print(duckdb.__version__); "
-        "print(con.execute(\"select card_key, value, as_of, data_as_of from marts.kpi_cards "
+        'print(con.execute("select card_key, value, as_of, data_as_of from marts.kpi_cards '
         "where store_key = 'backlog' and card_key = 'aex_rejected_auditing_listings'\").fetchall())"
     )
-    result = subprocess.run([str(python), "-c", script, str(three_runs.snapshots[1])],
-                            capture_output=True, text=True, timeout=WAIT)
+    result = subprocess.run(
+        [str(python), "-c", script, str(three_runs.snapshots[1])], capture_output=True, text=True, timeout=WAIT
+    )
     assert result.returncode == 0, result.stderr
     version, row = result.stdout.splitlines()
     assert version.startswith("1.4.")
-    assert row.startswith("[('aex_rejected_auditing_listings', Decimal('5.000000'), datetime.datetime(2026, 3, 9, 9, 0)")
+    assert row.startswith(
+        "[('aex_rejected_auditing_listings', Decimal('5.000000'), datetime.datetime(2026, 3, 9, 9, 0)"
+    )
 
 
 def test_sqlalchemy_reads_kpi_cards_read_only(three_runs: ThreeRuns) -> None:
@@ -195,9 +236,12 @@ def test_sqlalchemy_reads_kpi_cards_read_only(three_runs: ThreeRuns) -> None:
     engine = sqlalchemy.create_engine(url)
     try:
         with engine.connect() as con:
-            rows = con.execute(sqlalchemy.text(
-                "select card_key, value from marts.kpi_cards where store_key = :store order by card_key"),
-                {"store": STORE}).all()
+            rows = con.execute(
+                sqlalchemy.text(
+                    "select card_key, value from marts.kpi_cards where store_key = :store order by card_key"
+                ),
+                {"store": STORE},
+            ).all()
             with pytest.raises(sqlalchemy.exc.DBAPIError, match="read-only"):
                 con.execute(sqlalchemy.text("create table marts.scratch (x int)"))
         assert {key: int(value) for key, value in rows if key in EXPECTED_CARDS[2]} == EXPECTED_CARDS[2]
@@ -228,12 +272,17 @@ def test_a_failing_error_severity_test_publishes_nothing(three_runs: ThreeRuns, 
     with duckdb.connect(str(data.build)) as con:  # one SKU delivered twice: two rows for one SKU in the join
         con.execute(
             "insert into raw_aliexpress.listing_skus select * from raw_aliexpress.listing_skus "
-            "where store_key = ? and _dlt_valid_to is null order by product_id, id limit 1", [STORE])
+            "where store_key = ? and _dlt_valid_to is null order by product_id, id limit 1",
+            [STORE],
+        )
     result = run_cli(cli("publish", "--as-of", BACKLOG_OBSERVATIONS[2].isoformat()), data)
     assert result.returncode == BUILD_FAILED, result.stderr[-3000:]
     assert "nothing was published" in result.stderr
     # The staging grain test fails first; dbt then skips the marts downstream of it, the join included.
-    assert "test unique_combination_stg_aliexpress__listing_skus_store_key__product_id__sku_id__valid_from (fail: 1 row(s))" in result.stderr
+    assert (
+        "test unique_combination_stg_aliexpress__listing_skus_store_key__product_id__sku_id__valid_from (fail: 1 row(s))"
+        in result.stderr
+    )
     assert hashlib.sha256(data.published.read_bytes()).hexdigest() == before
     assert [r["exit_code"] for r in data.log_records() if r["step"] == "run"] == [BUILD_FAILED]
 
@@ -247,7 +296,9 @@ def test_a_second_run_exits_clearly_while_the_first_holds_the_lock(three_runs: T
     assert not data.build.exists() and not data.published.exists()
 
 
-def test_killed_runs_leave_no_stale_lock_or_temp_file_and_a_rerun_recovers(three_runs: ThreeRuns, tmp_path: Path) -> None:
+def test_killed_runs_leave_no_stale_lock_or_temp_file_and_a_rerun_recovers(
+    three_runs: ThreeRuns, tmp_path: Path
+) -> None:
     data, command = DataDir(tmp_path), run_args(three_runs.drops, 0)
 
     # Killed mid-load: AliExpress landed, BigCommerce not.
@@ -268,5 +319,8 @@ def test_killed_runs_leave_no_stale_lock_or_temp_file_and_a_rerun_recovers(three
     assert rerun.returncode == PUBLISHED_WITH_WARNINGS, rerun.stderr[-3000:]
     assert "removed 1 temp file(s) an interrupted run left" in rerun.stdout
     # Nothing left behind but the published file and the report `run` writes beside it.
-    assert sorted(p.name for p in data.published.parent.iterdir()) == ["listing_pulse.duckdb", "listing_pulse_report.html"]
+    assert sorted(p.name for p in data.published.parent.iterdir()) == [
+        "listing_pulse.duckdb",
+        "listing_pulse_report.html",
+    ]
     assert mart_contents(data.published) == mart_contents(three_runs.snapshots[0])

@@ -35,7 +35,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _load_sample_store(store_key: str, observed_at: datetime, seed: int, product_id_base: int, listings: int, db: Path) -> None:
+def _load_sample_store(
+    store_key: str, observed_at: datetime, seed: int, product_id_base: int, listings: int, db: Path
+) -> None:
     store = SampleStore.build(observed_at, seed, product_id_base, states=[(ACTIVE, listings)] if listings else [])
     load_observation(store_key, observed_at, *store.capture(store.events), db_path=db)
 
@@ -51,11 +53,17 @@ def report_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     try:
         for scenario in ("default", "backlog_clears"):
             for observation in generate(scenario, AS_OF):
-                load_observation(scenario, observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path=db)
+                load_observation(
+                    scenario, observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path=db
+                )
         _load_sample_store("empty_store", AS_OF, seed=7, product_id_base=1005009000000000, listings=0, db=db)
-        _load_sample_store("stale_store", STALE_OBSERVED_AT, seed=8, product_id_base=1005009100000000, listings=20, db=db)
+        _load_sample_store(
+            "stale_store", STALE_OBSERVED_AT, seed=8, product_id_base=1005009100000000, listings=20, db=db
+        )
         # kpi_card_history gets an earlier point (backlog_clears: 5 rejected/auditing), then the full build.
-        assert run_dbt(["build", "--exclude-resource-type", "test", *target], as_of=AS_OF - timedelta(days=2), db_path=db)
+        assert run_dbt(
+            ["build", "--exclude-resource-type", "test", *target], as_of=AS_OF - timedelta(days=2), db_path=db
+        )
         assert run_dbt(["build", *target], as_of=AS_OF, db_path=db), "dbt build failed"
         yield db
     finally:

@@ -150,7 +150,12 @@ def test_card_that_failed_its_tests_shows_no_number(report_db: Path, tmp_path: P
         )
     )
     (tmp_path / "run_results.json").write_text(
-        json.dumps({"metadata": {"generated_at": "2026-03-11T09:01:00Z"}, "results": [{"unique_id": test_id, "status": "fail"}]})
+        json.dumps(
+            {
+                "metadata": {"generated_at": "2026-03-11T09:01:00Z"},
+                "results": [{"unique_id": test_id, "status": "fail"}],
+            }
+        )
     )
     render_report(report_db, tmp_path / "report.html", dbt_target=tmp_path)
     opened = open_report(tmp_path / "report.html")

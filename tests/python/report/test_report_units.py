@@ -23,12 +23,26 @@ AS_OF = builders.AS_OF.replace(tzinfo=None)  # the report reads zone-less UTC ti
 def test_everything_from_the_warehouse_is_escaped() -> None:
     hostile = "<script>alert(1)</script>"
     tile = Tile(
-        store_key="default", card_key="aex_total_listings", card_name=hostile, value=1, distinct_listings=1,
-        unit=hostile, time_window="RT", window_start=None, window_end=AS_OF, alert_trigger="-",
-        is_alerting=False, is_spike=False, roles=[hostile], data_as_of=AS_OF, as_of=AS_OF,
+        store_key="default",
+        card_key="aex_total_listings",
+        card_name=hostile,
+        value=1,
+        distinct_listings=1,
+        unit=hostile,
+        time_window="RT",
+        window_start=None,
+        window_end=AS_OF,
+        alert_trigger="-",
+        is_alerting=False,
+        is_spike=False,
+        roles=[hostile],
+        data_as_of=AS_OF,
+        as_of=AS_OF,
         trend=[(AS_OF, 1)],
     )
-    html = render_html(ReportData(Path("x.duckdb"), AS_OF, [Store("default", [tile], [], [])], timedelta(hours=2), hostile))
+    html = render_html(
+        ReportData(Path("x.duckdb"), AS_OF, [Store("default", [tile], [], [])], timedelta(hours=2), hostile)
+    )
     assert hostile not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -51,8 +65,17 @@ def test_lineage_ends_at_the_report_and_bi_exposures(tmp_path: Path) -> None:
     assert result.success
     assert sorted(result.result) == ["bi_dashboards", "operator_report"]
     parents = invoke_dbt(
-        ["ls", "--select", "+exposure:operator_report", "--resource-type", "model", "--output", "name",
-         "--target-path", str(tmp_path)]
+        [
+            "ls",
+            "--select",
+            "+exposure:operator_report",
+            "--resource-type",
+            "model",
+            "--output",
+            "name",
+            "--target-path",
+            str(tmp_path),
+        ]
     )
     assert {"kpi_cards", "kpi_card_history", "kpi_card_breakdowns", "aex_rejected_listings_24h"} <= set(parents.result)
 
