@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 
 from ingestion import paths  # first: sets DLT_PROJECT_DIR and DBT_PROFILES_DIR
+from ingestion.serving.dbt import query, run_dbt
+from ingestion.serving.run import ExitCode, Locked, run, run_lock
 from ingestion.sources.common.http import SourceError
 from ingestion.sources.load import SOURCES, LoadError, LoadReport, LoadRequest, land
-from ingestion.serving.run import run
-from ingestion.serving.dbt import query, run_dbt
 
 CARD_COLUMNS = "store_key, card_key, card_name, value, unit, time_window, is_alerting, data_as_of"
 
@@ -30,6 +30,8 @@ def timestamp(text: str) -> datetime:
 
 
 def print_report(report: LoadReport) -> None:
+    for line in report.completed_interrupted:
+        print(f"listing-pulse: {line}, before this observation", file=sys.stderr)
     print(f"loaded store {report.store_key} observed at {report.observed_at.isoformat()}:")
     for name, count in report.row_counts.items():
         print(f"  {name}: {count} row(s)")
@@ -50,7 +52,8 @@ def load_request(args: argparse.Namespace) -> LoadRequest:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    reports = land(load_request(args), progress)
+    with run_lock(paths.lock_path(), args.wait):
+        reports = land(load_request(args), progress)
     for report in reports:
         print_report(report)
     quarantined = sum(len(report.quarantined) for report in reports)
@@ -66,9 +69,10 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     as_of = args.as_of or datetime.now(timezone.utc)
-    if not run_dbt(["source", "freshness"]):
-        print("source freshness: some source is stale or missing (see above); building anyway", file=sys.stderr)
-    return 0 if run_dbt(["build"], as_of=as_of) else 1
+    with run_lock(paths.lock_path(), args.wait):
+        if not run_dbt(["source", "freshness"]):
+            print("source freshness: some source is stale or missing (see above); building anyway", file=sys.stderr)
+        return 0 if run_dbt(["build"], as_of=as_of) else 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -111,7 +115,10 @@ def cmd_sql(args: argparse.Namespace) -> int:
     try:
         columns, rows = query(args.statement, readable_file())
     except duckdb.Error as exc:
-        print(f"listing-pulse sql: {exc}", file=sys.stderr)
+        reason = str(exc).splitlines()[0]  # DuckDB adds the statement with a caret below
+        if isinstance(exc, duckdb.PermissionException):
+            reason += " (sql only reads the warehouse: no files, extensions, other databases or settings)"
+        print(f"listing-pulse sql: {reason}", file=sys.stderr)
         return 2
     print(format_table(columns, rows))
     return 0
@@ -211,10 +218,11 @@ def parser() -> argparse.ArgumentParser:
     )
     publish_command.add_argument("--as-of", type=timestamp, help="the moment the cards describe (default now)")
     publish_command.set_defaults(run=cmd_publish)
-    for command in (run_command, publish_command):
+    for command in (load, build, run_command, publish_command):
         command.add_argument(
             "--wait", type=float, default=0, metavar="SECONDS",
-            help="if another run holds the lock, wait this long for it before exiting 50 (default 0)",
+            help="if another load, build, run or publish holds the lock, wait this long for it before "
+            "exiting 50 (default 0)",
         )
 
     cards = commands.add_parser("cards", help="print kpi_cards from the published file (read-only)")
@@ -243,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     except (LoadError, SourceError) as exc:
         print(f"listing-pulse: {exc}", file=sys.stderr)
         return 2
+    except Locked as exc:
+        print(f"listing-pulse: {exc}", file=sys.stderr)
+        return ExitCode.LOCKED
 
 
 if __name__ == "__main__":

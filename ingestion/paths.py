@@ -45,7 +45,7 @@ def run_log_path() -> Path:
 
 
 def lock_path() -> Path:
-    """The lock a `run`/`publish` holds while it writes the build file and the published file."""
+    """The lock `load`, `build`, `run` and `publish` each hold while they write the build (and published) file."""
     build = database_path()
     return build.with_name(build.name + ".lock")
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
-from ingestion.report.dbt_results import FailedTests
 from ingestion.paths import PROJECT_ROOT
+from ingestion.report.dbt_results import FailedTests
 
 WORKLIST_ROWS = 50
 REGISTRY_SEED = PROJECT_ROOT / "seeds" / "kpi_card_registry.csv"
@@ -27,7 +27,7 @@ WORKLIST_ORDER = {
 }
 CARD_COLUMNS = (
     "store_key, card_key, card_name, value, distinct_listings, unit, time_window, window_start, window_end, "
-    "alert_trigger, is_alerting, is_spike, roles, data_as_of, as_of"
+    "alert_trigger, is_alerting, is_spike, roles, data_as_of, null_reason, as_of"
 )
 
 
@@ -63,6 +63,7 @@ class Tile:
     roles: list[str]
     data_as_of: datetime | None
     as_of: datetime
+    null_reason: str | None = None
     stale_since: datetime | None = None
     failed_tests: list[str] = field(default_factory=list)
     trend: list[tuple[datetime, int | float]] = field(default_factory=list)
@@ -225,6 +226,7 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
                 roles=[role.strip() for role in (card["roles"] or "").split(",") if role.strip()],
                 data_as_of=card["data_as_of"],
                 as_of=card["as_of"],
+                null_reason=card["null_reason"],
                 failed_tests=failed.for_card(worklists[card["card_key"]]),
                 trend=history.get((card["store_key"], card["card_key"]), []),
             )

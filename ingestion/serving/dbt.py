@@ -18,10 +18,11 @@ if TYPE_CHECKING:
 
 
 def utc_wall_clock(moment: datetime) -> str:
-    """`as_of` as dbt receives it: a UTC wall-clock string (a cast would drop an offset, not convert it)."""
+    """`as_of` as dbt receives it: a UTC wall-clock string (a cast would drop an offset, not convert it),
+    to the microsecond (an observation made earlier in the same second must be seen)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def run_dbt(args: list[str], as_of: datetime | None = None, db_path: Path | None = None) -> bool:
@@ -63,8 +64,14 @@ def release_build_file() -> None:
 
 
 def query(sql: str, db_path: Path | None = None) -> tuple[list[str], list[tuple]]:
-    """Run `sql` on a read-only connection; returns column names and rows."""
-    with duckdb.connect(str(db_path or paths.database_path()), read_only=True) as con:
+    """Run `sql` on a connection that can only read the file; returns column names and rows.
+
+    Read-only stops writes to the file itself; without external access, COPY, EXPORT, ATTACH, INSTALL,
+    LOAD and the file table functions (read_text, read_csv, glob, ...) fail; the locked configuration
+    keeps `sql` from switching either back on."""
+    with duckdb.connect(str(db_path or paths.database_path()), read_only=True,
+                        config={"enable_external_access": False}) as con:
+        con.execute("set lock_configuration = true")
         cursor = con.execute(sql)
         columns = [description[0] for description in cursor.description]
         return columns, cursor.fetchall()

@@ -1,4 +1,5 @@
-"""Write, audit, publish (DESIGN §6): what dbt's tests said, and the read-only copy of the marts BI tools open.
+"""Write, audit, publish (docs/architecture.md): what dbt's tests said, and the read-only copy of the
+marts BI tools open.
 
 dlt and dbt write the build file; BI tools never open it (DuckDB allows one writer or many readers, never
 both). Once `dbt build` has passed its error-severity tests, the marts are copied into a new file that

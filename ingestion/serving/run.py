@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from ingestion import paths
-from ingestion.sources.load import LoadReport
-from ingestion.serving.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
 from ingestion.report.render import REPORT_NAME, render_report
 from ingestion.serving.dbt import invoke_dbt
+from ingestion.serving.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
+from ingestion.sources.load import LoadReport
 
 # Fault injection for the tests that kill a run at a known point: set to `load:aliexpress` (after the
 # AliExpress source landed, before BigCommerce), `build:<model name>` (once dbt finished that model) or
@@ -85,13 +85,14 @@ class RunLog:
 
 
 class Locked(Exception):
-    """Another run holds the lock."""
+    """Another writer (load, build, run or publish) holds the lock."""
 
 
 @contextmanager
 def run_lock(path: Path, wait_seconds: float) -> Iterator[None]:
     """Hold an exclusive `flock` on `path`, waiting up to `wait_seconds` for another holder to finish.
-    The kernel releases it when this process exits or is killed, so a lock is never stale."""
+    Every command that writes the build file takes it, so there is one writer at a time. The kernel
+    releases it when this process exits or is killed, so a lock is never stale."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -103,8 +104,8 @@ def run_lock(path: Path, wait_seconds: float) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise Locked(
-                        f"another listing-pulse run holds {path}; it is still writing. Try again later, "
-                        "or pass --wait SECONDS to queue behind it."
+                        f"another listing-pulse run holds {path} (load, build, run and publish each take it); "
+                        "it is still writing. Try again later, or pass --wait SECONDS to queue behind it."
                     ) from None
                 time.sleep(0.2)  # flock has no timeout of its own
         os.ftruncate(fd, 0)
@@ -179,6 +180,9 @@ def _steps(
                         rows[key] = rows.get(key, 0) + count
                 record["rows"] = rows
                 record["quarantined"] = sum(len(r.quarantined) for r in reports)
+                completed = [line for report in reports for line in report.completed_interrupted]
+                if completed:
+                    record["detail"] = completed
         except Exception as exc:  # any failure to land: the build and the published file stay as they were
             _complain(f"load failed: {exc}. Nothing was built or published; the published file is unchanged.")
             return ExitCode.LOAD_FAILED
@@ -197,7 +201,7 @@ def _steps(
 
     with log.step("freshness") as record:
         freshness = dbt_outcome(invoke_dbt(["source", "freshness"], as_of=as_of, db_path=paths.build, manifest=manifest))
-        # Stale or missing sources are about the merchant's data: they warn and still publish (DESIGN §5).
+        # Stale or missing sources are about the merchant's data: they warn and still publish (DECISIONLOG: Severity).
         record.update(outcome="warn" if freshness.errors or freshness.warnings else "ok",
                       rows=freshness.counts, detail=freshness.errors + freshness.warnings)
     for line in freshness.errors + freshness.warnings:

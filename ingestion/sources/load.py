@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import dlt
 
@@ -16,9 +17,11 @@ from ingestion.sources.aliexpress import source as aliexpress
 from ingestion.sources.bigcommerce import source as bigcommerce
 from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
 from ingestion.sources.common.destination import destination, loader_file_format, read_rows
-from ingestion.sources.common.pages import QuarantinedRecord
+from ingestion.sources.common.landing import current_rows, observation_fingerprint, retire_store_rows
+from ingestion.sources.common.pages import ParsedRows, QuarantinedRecord
 
 STORE_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]{0,62}$")
+CLOCK_SKEW = timedelta(minutes=5)  # how far in the future a capture time may lie (the saving machine's clock)
 
 
 class LoadError(Exception):
@@ -31,6 +34,9 @@ class LoadReport:
     observed_at: datetime
     row_counts: dict[str, int] = field(default_factory=dict)
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
+    # One sentence per source whose pending load packages, left by a killed or failed load, landed first.
+    completed_interrupted: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings: renamed fields, a listing seen in two passes, ...
 
 
 def check_store_key(store_key: str) -> str:
@@ -65,6 +71,28 @@ def _refuse_out_of_order(db_path: Path, dataset: str, store_key: str, observed_a
         )
 
 
+def _refuse_a_different_capture(db_path: Path, dataset: str, store_key: str, observed_at: datetime, parsed: ParsedRows) -> None:
+    """The same capture loaded twice changes nothing; a different one at the same time would silently
+    mix two observations into one."""
+    landed = observation_fingerprint(db_path, dataset, store_key, observed_at)
+    if landed is not None and landed != parsed.fingerprint():
+        raise LoadError(
+            f"{dataset} already holds a different observation of store {store_key!r} at {observed_at.isoformat()}; "
+            "give this capture its own --observed-at (the time it was saved), later than the last one loaded."
+        )
+
+
+def _carry_over(db_path: Path, dataset: str, store_key: str, parsed: ParsedRows, swept: dict[str, tuple[str, ...]]) -> None:
+    """An incomplete sweep retires nothing: the store's current rows it did not see are sent again unchanged."""
+    for table in parsed.incomplete & swept.keys():
+        key = swept[table]
+        seen = {tuple(row.get(column) for column in key) for row in getattr(parsed, table)}
+        parsed.carried[table] = [
+            row for row in current_rows(db_path, dataset, table, store_key)
+            if tuple(row.get(column) for column in key) not in seen
+        ]
+
+
 def _pipeline(source_name: str, store_key: str, db_path: Path) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name=f"listing_pulse_{source_name}_{store_key}",
@@ -72,6 +100,36 @@ def _pipeline(source_name: str, store_key: str, db_path: Path) -> dlt.Pipeline:
         dataset_name=f"raw_{source_name}",
         pipelines_dir=str(paths.pipelines_dir()),
     )
+
+
+def _complete_interrupted(pipeline: dlt.Pipeline, source_name: str, store_key: str, db_path: Path) -> str | None:
+    """Land, oldest first, the load packages a killed or failed load left pending, and say which.
+
+    dlt's `run` would load only those and silently drop the data it was given (or, while the dataset does
+    not exist yet, silently wipe them); completing them in order keeps the validity intervals right.
+    """
+    if not pipeline.has_pending_data:
+        return None
+    pending = sorted({*pipeline.list_extracted_load_packages(), *pipeline.list_normalized_load_packages()})
+    try:
+        pipeline.normalize()
+        pipeline.load()
+    except Exception as exc:
+        raise LoadError(
+            f"{len(pending)} {source_name} load package(s) an interrupted load left for store {store_key!r} "
+            f"could not be completed, so this observation was not loaded: {exc}. Fix the cause and load again, "
+            f"or discard them: dlt pipeline --pipelines-dir {paths.pipelines_dir()} {pipeline.pipeline_name} "
+            "abort-packages"
+        ) from exc
+    rows = read_rows(
+        db_path,
+        f"select distinct observed_at from raw_{source_name}.observations where _dlt_load_id in "
+        f"({', '.join('?' * len(pending))}) order by 1",
+        pending,
+    )
+    observed = [moment.isoformat() for (moment,) in rows or []]
+    return (f"completed {len(pending)} {source_name} load package(s) an interrupted load left for store "
+            f"{store_key!r} (observed at {', '.join(observed)})")
 
 
 def load_observation(
@@ -92,20 +150,39 @@ def load_observation(
     db_path.parent.mkdir(parents=True, exist_ok=True)
     report = LoadReport(store_key, observed_at)
 
-    jobs = []
+    jobs: list[tuple[str, ParsedRows, dict[str, tuple[str, ...]], Callable[[], Any]]] = []
     if aliexpress_capture is not None:
         parsed_aliexpress = aliexpress.parse_capture(aliexpress_capture, store_key)
-        jobs.append(("aliexpress", parsed_aliexpress, aliexpress.aliexpress_source(parsed_aliexpress, store_key, observed_at)))
+        jobs.append(("aliexpress", parsed_aliexpress, aliexpress.STORE_SWEPT,
+                     lambda: aliexpress.aliexpress_source(parsed_aliexpress, store_key, observed_at)))
     if bigcommerce_capture is not None:
         parsed_bigcommerce = bigcommerce.parse_capture(bigcommerce_capture, store_key)
-        jobs.append(("bigcommerce", parsed_bigcommerce, bigcommerce.bigcommerce_source(parsed_bigcommerce, store_key, observed_at)))
+        jobs.append(("bigcommerce", parsed_bigcommerce, bigcommerce.STORE_SWEPT,
+                     lambda: bigcommerce.bigcommerce_source(parsed_bigcommerce, store_key, observed_at)))
 
-    for source_name, parsed, _ in jobs:
+    pipelines = {source_name: _pipeline(source_name, store_key, db_path) for source_name, _, _, _ in jobs}
+    for source_name, pipeline in pipelines.items():
+        completed = _complete_interrupted(pipeline, source_name, store_key, db_path)
+        if completed:
+            report.completed_interrupted.append(completed)
+    for source_name, parsed, swept, _ in jobs:
         _refuse_out_of_order(db_path, f"raw_{source_name}", store_key, observed_at)
+        _refuse_a_different_capture(db_path, f"raw_{source_name}", store_key, observed_at, parsed)
         report.row_counts |= {f"{source_name}.{table}": count for table, count in parsed.row_counts().items()}
         report.quarantined += parsed.quarantine
-    for source_name, _, source in jobs:
-        _pipeline(source_name, store_key, db_path).run(source, loader_file_format=loader_file_format())
+        report.notes += parsed.notes
+        for table, count in parsed.merged.items():
+            report.notes.append(f"{source_name} {table}: {count} record(s) read twice in this sweep, landed once")
+        for table in sorted(parsed.incomplete & swept.keys()):
+            report.notes.append(f"{source_name} {table}: the sweep is incomplete (see the quarantine), so none is retired")
+    for source_name, parsed, swept, source in jobs:
+        dataset = f"raw_{source_name}"
+        _carry_over(db_path, dataset, store_key, parsed, swept)
+        pipelines[source_name].run(source(), loader_file_format=loader_file_format())
+        emptied = [table for table in swept if table not in parsed.incomplete and not getattr(parsed, table)]
+        retire_store_rows(db_path, dataset, emptied, store_key, observed_at)
+        if latest_observation(db_path, dataset, store_key) != observed_at:
+            raise LoadError(f"the {source_name} load of store {store_key!r} at {observed_at.isoformat()} did not land")
         if on_landed is not None:
             on_landed(source_name)
     return report
@@ -150,7 +227,9 @@ def land(
         store_key = request.store or "default"
         observed_at = datetime.now(timezone.utc)
         capture = sweep_store(store_key, paths.database_path(), progress)
-        return [load_observation(store_key, observed_at, capture.aliexpress, capture.bigcommerce, on_landed=on_landed)]
+        reports = [load_observation(store_key, observed_at, capture.aliexpress, capture.bigcommerce, on_landed=on_landed)]
+        _say_notes(reports, progress)
+        return reports
     if request.source == "files":
         from ingestion.sources.aliexpress.files import read_drop as read_aliexpress
         from ingestion.sources.bigcommerce.files import read_drop as read_bigcommerce
@@ -161,10 +240,27 @@ def land(
         if aliexpress_capture is None and bigcommerce_capture is None:
             raise LoadError(f"{request.path} holds neither an aliexpress/ nor a bigcommerce/ folder")
         _say_drop(aliexpress_capture, bigcommerce_capture, progress)
-        observed_at = request.observed_at or datetime.now(timezone.utc)
+        for entry in sorted(request.path.iterdir()):
+            if entry.name not in ("aliexpress", "bigcommerce"):
+                progress(f"warning: not read: {entry} (a drop holds only aliexpress/ and bigcommerce/)")
+        now = datetime.now(timezone.utc)
+        observed_at = request.observed_at or now
+        if observed_at > now + CLOCK_SKEW:
+            raise LoadError(
+                f"--observed-at {observed_at.isoformat()} is in the future (now is {now.isoformat(timespec='seconds')}); "
+                "give the time the responses were saved"
+            )
         store_key = request.store or "default"
-        return [load_observation(store_key, observed_at, aliexpress_capture, bigcommerce_capture, on_landed=on_landed)]
+        reports = [load_observation(store_key, observed_at, aliexpress_capture, bigcommerce_capture, on_landed=on_landed)]
+        _say_notes(reports, progress)
+        return reports
     raise LoadError(f"source {request.source!r} is not one of {', '.join(SOURCES)}")
+
+
+def _say_notes(reports: list[LoadReport], progress: Callable[[str], None]) -> None:
+    for report in reports:
+        for note in report.notes:
+            progress(f"warning: {note}")
 
 
 def _say_drop(

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.sources.aliexpress import client as aliexpress
-from ingestion.sources.common.captures import AliExpressCapture
 from ingestion.sources.bigcommerce import client as bigcommerce
-from ingestion.sources.common.captures import BigCommerceCapture
+from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
 from ingestion.sources.common.http import HttpCaller
 
 

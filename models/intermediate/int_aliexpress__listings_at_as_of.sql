@@ -16,14 +16,23 @@ skus as (
     group by store_key, product_id
 ),
 
+-- The latest `refuse` outcome at as_of, a repeated refuse included: its reason is the one to fix now (the
+-- 24h card counts transitions instead; a refuse -> refuse is no new transition but may name a new reason).
 latest_rejection as (
     select *
     from (
         select
-            *,
-            row_number() over (partition by store_key, product_id order by rejected_at desc, event_id desc) as recency
-        from {{ ref('int_aliexpress__rejection_transitions') }}
-        where rejected_at <= {{ as_of() }}
+            outcomes.*,
+            reasons.cause,
+            reasons.suggested_action,
+            row_number() over (
+                partition by outcomes.store_key, outcomes.product_id
+                order by outcomes.outcome_at desc, outcomes.event_id desc
+            ) as recency
+        from {{ ref('int_aliexpress__audit_outcomes') }} as outcomes
+        left join {{ ref('rejection_reasons') }} as reasons on reasons.reason_code = outcomes.reason_code
+        where outcomes.outcome_status = 'refuse'
+            and outcomes.outcome_at <= {{ as_of() }}
     ) as ranked
     where recency = 1
 )
@@ -42,10 +51,10 @@ select
     coalesce(skus.sku_count, 0) as sku_count,
     coalesce(skus.aliexpress_stock, 0) as aliexpress_stock,
     (versions.lifecycle_state = 'active' and coalesce(skus.aliexpress_stock, 0) > 0) as is_buyable,
-    latest_rejection.rejected_at as last_rejected_at,
+    latest_rejection.outcome_at as last_rejected_at,
     latest_rejection.reason_code as last_rejection_reason_code,
     latest_rejection.reason_message as last_rejection_reason,
-    latest_rejection.cause as last_rejection_cause,
+    case when latest_rejection.product_id is not null then coalesce(latest_rejection.cause, 'other') end as last_rejection_cause,
     latest_rejection.suggested_action as last_rejection_action
 from versions
 left join skus

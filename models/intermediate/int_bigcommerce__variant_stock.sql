@@ -10,6 +10,10 @@ products as (
     select * from {{ ref('stg_bigcommerce__products') }}
 ),
 
+inventory_items as (
+    select * from {{ ref('stg_bigcommerce__inventory_items') }}
+),
+
 variants_now as (
     select * from variants where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
@@ -22,20 +26,85 @@ locations_now as (
     select
         store_key,
         bc_variant_id,
-        sum(case when is_location_enabled then coalesce(available_to_sell, 0) else 0 end) as located_stock,
-        max(valid_from) as located_since
-    from {{ ref('stg_bigcommerce__inventory_items') }}
+        sum(case when is_location_enabled then coalesce(available_to_sell, 0) else 0 end) as located_stock
+    from inventory_items
     where {{ valid_at('valid_from', 'valid_to', as_of()) }}
     group by store_key, bc_variant_id
 ),
 
--- Since when each variant and product has been out of stock.
-variant_oos_since as (
-    {{ out_of_stock_since('variants', 'bc_variant_id', 'variant_inventory_level') }}
+-- The stock that counts, at every moment it may have changed (a change of the variant, its product or its
+-- locations): since when a variant is out of stock follows this stock, not the last change of any field.
+change_points as (
+    select store_key, bc_variant_id, valid_from as changed_at from variants
+    union
+    select variant_ids.store_key, variant_ids.bc_variant_id, products.valid_from as changed_at
+    from (select distinct store_key, bc_variant_id, bc_product_id from variants) as variant_ids
+    inner join products
+        on products.store_key = variant_ids.store_key and products.bc_product_id = variant_ids.bc_product_id
+    union
+    select store_key, bc_variant_id, valid_from as changed_at from inventory_items
+    union
+    select store_key, bc_variant_id, valid_to as changed_at from inventory_items where valid_to is not null
 ),
 
-product_oos_since as (
-    {{ out_of_stock_since('products', 'bc_product_id', 'product_inventory_level') }}
+located_at_change as (
+    select
+        change_points.store_key,
+        change_points.bc_variant_id,
+        change_points.changed_at,
+        sum(case when inventory_items.is_location_enabled then coalesce(inventory_items.available_to_sell, 0) else 0 end) as located_stock
+    from change_points
+    inner join inventory_items
+        on inventory_items.store_key = change_points.store_key
+        and inventory_items.bc_variant_id = change_points.bc_variant_id
+        and {{ valid_at('inventory_items.valid_from', 'inventory_items.valid_to', 'change_points.changed_at') }}
+    group by change_points.store_key, change_points.bc_variant_id, change_points.changed_at
+),
+
+stock_at_change as (
+    select
+        change_points.store_key,
+        change_points.bc_variant_id,
+        change_points.changed_at,
+        coalesce(
+            products.inventory_tracking <> 'none'
+            and case
+                when located_at_change.bc_variant_id is not null then located_at_change.located_stock
+                when products.inventory_tracking = 'product' then products.product_inventory_level
+                else variants.variant_inventory_level
+            end <= 0,
+            false
+        ) as is_out_of_stock
+    from change_points
+    inner join variants
+        on variants.store_key = change_points.store_key
+        and variants.bc_variant_id = change_points.bc_variant_id
+        and {{ valid_at('variants.valid_from', 'variants.valid_to', 'change_points.changed_at') }}
+    left join products
+        on products.store_key = variants.store_key
+        and products.bc_product_id = variants.bc_product_id
+        and {{ valid_at('products.valid_from', 'products.valid_to', 'change_points.changed_at') }}
+    left join located_at_change
+        on located_at_change.store_key = change_points.store_key
+        and located_at_change.bc_variant_id = change_points.bc_variant_id
+        and located_at_change.changed_at = change_points.changed_at
+    where change_points.changed_at <= {{ as_of() }}
+),
+
+-- The first out-of-stock moment after the last in-stock one (null while in stock).
+out_of_stock_since as (
+    select
+        store_key,
+        bc_variant_id,
+        min(case when is_out_of_stock then changed_at end) as oos_since
+    from stock_at_change as stock
+    where changed_at > coalesce((
+        select max(in_stock.changed_at) from stock_at_change as in_stock
+        where in_stock.store_key = stock.store_key
+            and in_stock.bc_variant_id = stock.bc_variant_id
+            and not in_stock.is_out_of_stock
+    ), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+    group by store_key, bc_variant_id
 ),
 
 current_stock as (
@@ -55,9 +124,7 @@ current_stock as (
         variants_now.variant_inventory_level,
         products_now.product_inventory_level,
         locations_now.located_stock,
-        variant_oos_since.oos_since as variant_oos_since,
-        product_oos_since.oos_since as product_oos_since,
-        locations_now.located_since,
+        out_of_stock_since.oos_since,
         false as is_deleted,
         cast(null as {{ dbt.type_timestamp() }}) as deleted_at
     from variants_now
@@ -67,12 +134,9 @@ current_stock as (
     left join locations_now
         on locations_now.store_key = variants_now.store_key
         and locations_now.bc_variant_id = variants_now.bc_variant_id
-    left join variant_oos_since
-        on variant_oos_since.store_key = variants_now.store_key
-        and variant_oos_since.bc_variant_id = variants_now.bc_variant_id
-    left join product_oos_since
-        on product_oos_since.store_key = variants_now.store_key
-        and product_oos_since.bc_product_id = variants_now.bc_product_id
+    left join out_of_stock_since
+        on out_of_stock_since.store_key = variants_now.store_key
+        and out_of_stock_since.bc_variant_id = variants_now.bc_variant_id
 ),
 
 deleted as (
@@ -119,11 +183,7 @@ stock as (
             when 'product' then product_inventory_level
             when 'variant' then variant_inventory_level
         end as bc_stock,
-        case stock_source
-            when 'locations' then located_since
-            when 'product' then product_oos_since
-            when 'variant' then variant_oos_since
-        end as oos_since_candidate,
+        oos_since as oos_since_candidate,
         is_deleted,
         deleted_at
     from current_stock

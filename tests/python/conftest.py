@@ -13,23 +13,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from ingestion import paths  # noqa: F401  (sets DLT_PROJECT_DIR and DBT_PROFILES_DIR)
+from ingestion.serving.dbt import run_dbt
 from ingestion.sources.load import load_observation
 from ingestion.sources.sample.scenarios import generate
-from ingestion.serving.dbt import run_dbt
-
-AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
-BACKLOG_OBSERVATIONS = (
-    datetime(2026, 3, 8, 9, 0, tzinfo=timezone.utc),
-    datetime(2026, 3, 9, 9, 0, tzinfo=timezone.utc),
-    AS_OF,
-)
+from tests.python.builders import AS_OF
 
 
 @dataclass

@@ -7,7 +7,8 @@ import shutil
 import duckdb
 
 from ingestion.serving.dbt import run_dbt
-from tests.python.conftest import AS_OF, Warehouse
+from tests.python.builders import AS_OF
+from tests.python.conftest import Warehouse
 
 
 def test_a_late_refuse_counts_in_its_own_window_on_rebuild(warehouse: Warehouse, tmp_path) -> None:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
 
 import pytest
 
 from ingestion.sources.aliexpress.source import parse_capture as parse_aliexpress
 from ingestion.sources.bigcommerce.source import parse_capture as parse_bigcommerce
 from ingestion.sources.sample.scenarios import SCENARIOS, Observation, generate
-
-AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
+from tests.python.builders import AS_OF
 
 
 def fingerprint(observations: list[Observation]) -> str:

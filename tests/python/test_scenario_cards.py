@@ -1,4 +1,4 @@
-"""Every card of every scenario store against the worked examples of the card pages (shared/cards).
+"""Every card of every scenario store against the cards' worked examples (models/docs.md, README).
 
 Each expected value is worked out by hand from the construction in ingestion/sources/sample/scenarios.py;
 the comment beside it says how. A naive rule gives a different number, because of the decoys.
@@ -10,8 +10,8 @@ from datetime import datetime
 
 import pytest
 
-from tests.python.conftest import AS_OF, BACKLOG_OBSERVATIONS, Warehouse
-
+from tests.python.builders import AS_OF, BACKLOG_OBSERVATIONS
+from tests.python.conftest import Warehouse
 
 # ---- aex_total_listings (card page 002: 4,820 total, 4,310 active; gap 510 = 340 + 120 + 50) ----------
 
@@ -228,12 +228,14 @@ def test_listing_rejection_rate_is_rejected_over_total(warehouse: Warehouse) -> 
     assert warehouse.card("default", "aex_listing_rejection_rate", "distinct_listings") == 120
 
 
-def test_catalogue_drift_compares_per_variant_stock(warehouse: Warehouse) -> None:
-    # The feed keeps AliExpress stock equal to BC's; drift is where a scenario broke that, on per-variant
-    # BC stock of active matched listings: the oversold listing's two variants (BC 0 and -2), the
-    # case/space SKU (BC 0), the whitelisted SKU (BC 0) and the multi-location SKU (3 available) = 5.
-    # Not drift: product-level tracking (no per-SKU figure), tracking none, the unbuyable SKU (0 = 0).
-    assert warehouse.card("default", "aex_xc_catalogue_drift_vs_bc") == 5
+def test_catalogue_drift_compares_with_the_stock_that_counts(warehouse: Warehouse) -> None:
+    # The feed keeps AliExpress stock equal to BC's; drift is where a scenario broke that, on the BC stock
+    # that counts for active matched listings: the oversold listing's two variants (BC 0 and -2), the
+    # case/space SKU (BC 0), the whitelisted SKU (BC 0), the multi-location SKU (3 available) and the
+    # product-tracked oversell (product level 0: every counted oversell is drift) = 6.
+    # Not drift: tracking none, the unbuyable SKU (0 = 0), product-tracked SKUs within their product's pool
+    # (the generator gives the product the sum of its variants' levels).
+    assert warehouse.card("default", "aex_xc_catalogue_drift_vs_bc") == 6
     # sister_store: its two single-SKU variants set to 0 on BC.
     assert warehouse.card("sister_store", "aex_xc_catalogue_drift_vs_bc") == 2
 

@@ -29,14 +29,14 @@ from ingestion.sources.aliexpress.parse import PRODUCT_STATUS_TYPES, api_error, 
 from ingestion.sources.common.captures import AliExpressCapture
 from ingestion.sources.common.config import resolve, setting_name
 from ingestion.sources.common.destination import read_rows
-from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError, redact
+from ingestion.sources.common.http import HttpCaller, SourceAuthError, SourceError
 from ingestion.sources.common.pages import Page
 
 LIST_METHOD = "aliexpress.solution.product.list.get"
 INFO_METHOD = "aliexpress.solution.product.info.get"
 AUDIT_METHOD = "aliexpress.postproduct.redefining.findaeproductstatusbyid"
 GATEWAY_URL = "https://api-sg.aliexpress.com/sync"
-SOURCE_TZ = ZoneInfo("Asia/Shanghai")  # gmt_modified is GMT+8 wall-clock text (DESIGN §3)
+SOURCE_TZ = ZoneInfo("Asia/Shanghai")  # gmt_modified is GMT+8 wall-clock text, as the IOP SDK sends it
 
 # Gateway error codes (error_response.code). Throttling and auth errors share one shape: back off on
 # the first, stop at once on the second, naming the setting to fix.
@@ -131,10 +131,11 @@ class AliExpressClient:
             auth_setting=f"{self.settings.setting('app_key')} and {self.settings.setting('app_secret')}",
             data=data,
             prepare=signed_query,
+            secret_params=("sign",),  # it authorises the request it signs; the gateway may echo it
             check=self._check,
         )
         if strict and api_error(body):
-            raise SourceError(f"AliExpress {method}: {self._redact(api_error(body))}; nothing was loaded.")
+            raise SourceError(f"AliExpress {method}: {api_error(body)}; nothing was loaded.")
         return body
 
     def _check(self, body: Any) -> str:
@@ -157,9 +158,6 @@ class AliExpressClient:
         if fix:
             raise SourceAuthError(f"{fix}; nothing was loaded.")
         return "ok"
-
-    def _redact(self, text: str | None) -> str:
-        return redact(text or "", self.http.secrets)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ cannot be parsed or lack their key are quarantined.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from ingestion.sources.common.pages import Page, QuarantinedRecord, as_text, text_row
+from ingestion.sources.common.pages import Page, ParsedRows, canonical_id, id_problem, text_row
 
 PRODUCT_STATUS_TYPES = ("onSelling", "offline", "auditing", "editingRequired")
 LISTING_KEY = ("store_key", "product_id")
@@ -18,6 +19,9 @@ SKU_KEY = ("store_key", "product_id", "id")
 DETAIL_KEY = ("store_key", "product_id")
 ATTRIBUTE_KEY = ("store_key", "product_id")
 AUDIT_EVENT_KEY = ("store_key", "event_id")
+# Columns the loader sets beside the payload's own (a payload field of that name is kept as payload_<name>).
+LISTING_LOADER_COLUMNS = frozenset({"product_status_type"})
+CHILD_LOADER_COLUMNS = frozenset({"product_id"})
 SKU_CONTAINER = "aeop_ae_product_s_k_us"
 ATTRIBUTE_CONTAINER = "aeop_ae_product_propertys"
 # The fields staging reads: every raw table has these columns even when a load carries none of them.
@@ -32,17 +36,14 @@ AUDIT_EVENT_COLUMNS = ("product_id", "status", "time_stamp", "reason_code", "rea
 
 
 @dataclass
-class ParsedAliExpress:
+class ParsedAliExpress(ParsedRows):
+    TABLES = ("listings", "listing_skus", "listing_details", "listing_attributes", "audit_events")
+
     listings: list[dict[str, Any]] = field(default_factory=list)
     listing_skus: list[dict[str, Any]] = field(default_factory=list)
     listing_details: list[dict[str, Any]] = field(default_factory=list)
     listing_attributes: list[dict[str, Any]] = field(default_factory=list)
     audit_events: list[dict[str, Any]] = field(default_factory=list)
-    quarantine: list[QuarantinedRecord] = field(default_factory=list)
-
-    def row_counts(self) -> dict[str, int]:
-        """Rows parsed per raw table."""
-        return {item.name: len(getattr(self, item.name)) for item in fields(self) if item.name != "quarantine"}
 
 
 def unwrap(body: Any) -> Any:
@@ -89,58 +90,110 @@ def product_list_items(body: Any) -> list[Any] | None:
 
 
 
-def _result(parsed: ParsedAliExpress, resource: str, page: Page) -> dict[str, Any] | None:
+def _result(parsed: ParsedAliExpress, resource: str, page: Page, incomplete: tuple[str, ...] = ()) -> dict[str, Any] | None:
     if page.error:
-        parsed.quarantine.append(QuarantinedRecord.of(resource, page, page.error))
+        parsed.refuse(resource, page, page.error, incomplete=incomplete)
         return None
     error = api_error(page.body)
     body = unwrap(page.body)
     result = body.get("result") if isinstance(body, dict) else None
     if error or not isinstance(result, dict):
-        parsed.quarantine.append(QuarantinedRecord.of(resource, page, error or "response has no `result` object"))
+        parsed.refuse(resource, page, error or "response has no `result` object", incomplete=incomplete)
         return None
     return result
 
 
+def list_page_numbers(page: Page) -> tuple[Any, Any] | None:
+    """`(current_page, total_page)` of a `product.list.get` page, as it declares them."""
+    body = unwrap(page.body)
+    result = body.get("result") if isinstance(body, dict) else None
+    return (result.get("current_page"), result.get("total_page")) if isinstance(result, dict) else None
+
+
+def listing_moment(row: dict[str, Any]) -> datetime | None:
+    """`gmt_modified` as a moment (GMT+8 wall-clock text; only compared with another of the same store)."""
+    try:
+        return datetime.strptime(row.get("gmt_modified") or "", "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
 def parse_product_list(parsed: ParsedAliExpress, store_key: str, status_type: str, page: Page) -> None:
-    """`aliexpress.solution.product.list.get`: items carry no status; the pass that returned them does."""
-    result = _result(parsed, "listings", page)
+    """`aliexpress.solution.product.list.get`: items carry no status; the pass that returned them does.
+
+    A page that cannot be read, or an item without its id, makes the listing sweep incomplete: the
+    listing it hid may be one already landed, so no listing is retired by this observation.
+    """
+    result = _result(parsed, "listings", page, incomplete=("listings",))
     if result is None:
         return
     items = _items(result.get("aeop_a_e_product_display_d_t_o_list"), "item_display_dto")
     if items is None:
-        parsed.quarantine.append(QuarantinedRecord.of("listings", page, "result has no `aeop_a_e_product_display_d_t_o_list`"))
+        reason = "result has no `aeop_a_e_product_display_d_t_o_list`"
+        if "aeop_a_e_product_display_d_t_o_list" in result:
+            reason = "result's `aeop_a_e_product_display_d_t_o_list` is not a list or object"
+        parsed.refuse("listings", page, reason, incomplete=("listings",))
         return
     for index, item in enumerate(items):
-        if not isinstance(item, dict) or item.get("product_id") in (None, ""):
-            parsed.quarantine.append(QuarantinedRecord.of("listings", _at(page, index), "listing without product_id", item))
+        where = _at(page, index)
+        if not isinstance(item, dict):
+            parsed.refuse("listings", where, "listing is not an object", item, incomplete=("listings",))
             continue
-        row = {"store_key": store_key, **text_row(item), "product_status_type": status_type}
-        parsed.listings.append(row)
+        product_id, reason = canonical_id(item.get("product_id"))
+        if product_id is None:
+            parsed.refuse("listings", where, id_problem("listing", "product_id", reason), item, incomplete=("listings",))
+            continue
+        row, notes = text_row(item, reserved=LISTING_LOADER_COLUMNS)
+        row |= {"store_key": store_key, "product_id": product_id, "product_status_type": status_type}
+        parsed.add("listings", row, where, notes)
 
 
 def parse_product_info(parsed: ParsedAliExpress, store_key: str, page: Page) -> None:
-    """`aliexpress.solution.product.info.get`: the listing's SKUs (stock) and its details (category, attributes)."""
+    """`aliexpress.solution.product.info.get`: the listing's SKUs (stock) and its details (category, attributes).
+
+    A response whose SKU or attribute container cannot be read is quarantined whole, so the listing keeps
+    its last SKUs rather than losing them.
+    """
     result = _result(parsed, "listing_skus", page)
     if result is None:
         return
-    product_id = as_text(result.get("product_id"))
-    if not product_id:
-        parsed.quarantine.append(QuarantinedRecord.of("listing_skus", page, "product info without product_id"))
+    product_id, reason = canonical_id(result.get("product_id"))
+    if product_id is None:
+        parsed.refuse("listing_skus", page, id_problem("product info", "product_id", reason))
         return
-    parsed.listing_details.append(
-        {"store_key": store_key, **text_row(result, skip=frozenset({SKU_CONTAINER}))}
-    )
+    skus = _items(result.get(SKU_CONTAINER, []), "global_aeop_ae_product_sku")
+    attributes = _items(result.get(ATTRIBUTE_CONTAINER, []), "global_aeop_ae_product_property")
+    if skus is None or attributes is None:
+        which = "SKU" if skus is None else "attribute"
+        parsed.refuse("listing_skus", page, f"the {which} container is not a list or object")
+        return
+    details, notes = text_row(result, skip=frozenset({SKU_CONTAINER}))
+    parsed.add("listing_details", {**details, "store_key": store_key, "product_id": product_id}, page, notes)
     # One row per attribute as well, so that SQL needs no engine-specific JSON functions to read them.
-    for attribute in _items(result.get(ATTRIBUTE_CONTAINER), "global_aeop_ae_product_property") or []:
-        if isinstance(attribute, dict):
-            parsed.listing_attributes.append({"store_key": store_key, "product_id": product_id, **text_row(attribute)})
-    skus = _items(result.get(SKU_CONTAINER), "global_aeop_ae_product_sku") or []
-    for index, sku in enumerate(skus):
-        if not isinstance(sku, dict) or sku.get("id") in (None, ""):
-            parsed.quarantine.append(QuarantinedRecord.of("listing_skus", _at(page, index), "SKU without id", sku))
+    for index, attribute in enumerate(attributes):
+        if not isinstance(attribute, dict):
+            parsed.refuse("listing_attributes", _at(page, f"attribute{index}"), "attribute is not an object", attribute)
             continue
-        parsed.listing_skus.append({"store_key": store_key, "product_id": product_id, **text_row(sku)})
+        row, notes = text_row(attribute, reserved=CHILD_LOADER_COLUMNS)
+        parsed.add("listing_attributes", {**row, "store_key": store_key, "product_id": product_id}, page, notes)
+    for index, sku in enumerate(skus):
+        where = _at(page, index)
+        if not isinstance(sku, dict):
+            parsed.refuse("listing_skus", where, "SKU is not an object", sku)
+            continue
+        sku_id, reason = canonical_id(sku.get("id"))
+        if sku_id is None:
+            parsed.refuse("listing_skus", where, id_problem("SKU", "id", reason), sku)
+            continue
+        row, notes = text_row(sku, reserved=CHILD_LOADER_COLUMNS)
+        parsed.add("listing_skus", {**row, "store_key": store_key, "product_id": product_id, "id": sku_id}, where, notes)
+
+
+def info_product_id(page: Page) -> str | None:
+    """The listing a `product.info.get` page describes, if it can be read."""
+    body = unwrap(page.body)
+    result = body.get("result") if isinstance(body, dict) else None
+    return canonical_id(result.get("product_id"))[0] if isinstance(result, dict) else None
 
 
 def audit_event_id(store_key: str, product_id: str, status: str | None, time_stamp: str | None) -> str:
@@ -152,18 +205,20 @@ def audit_event_id(store_key: str, product_id: str, status: str | None, time_sta
 def parse_audit_event(parsed: ParsedAliExpress, store_key: str, page: Page) -> None:
     """One audit outcome (`findaeproductstatusbyid` + listing diagnosis), one JSONL line."""
     if page.error:
-        parsed.quarantine.append(QuarantinedRecord.of("audit_events", page, page.error))
+        parsed.refuse("audit_events", page, page.error)
         return
     event = page.body
-    if not isinstance(event, dict) or event.get("product_id") in (None, ""):
-        parsed.quarantine.append(QuarantinedRecord.of("audit_events", page, "audit outcome without product_id"))
+    product_id, reason = canonical_id(event.get("product_id")) if isinstance(event, dict) else (None, "missing")
+    if product_id is None:
+        parsed.refuse("audit_events", page, id_problem("audit outcome", "product_id", reason))
         return
-    row = {"store_key": store_key, **text_row(event)}
+    row, notes = text_row(event)
+    row |= {"store_key": store_key, "product_id": product_id}
     if not row.get("event_id"):
-        row["event_id"] = audit_event_id(store_key, row["product_id"], row.get("status"), row.get("time_stamp"))
-    parsed.audit_events.append(row)
+        row["event_id"] = audit_event_id(store_key, product_id, row.get("status"), row.get("time_stamp"))
+    parsed.add("audit_events", row, page, notes)
 
 
-def _at(page: Page, index: int) -> Page:
+def _at(page: Page, index: int | str) -> Page:
     """The same page, pointing at one record inside it."""
     return Page(origin=f"{page.origin}#{index}", body=page.body, line=page.line)

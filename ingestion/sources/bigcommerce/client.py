@@ -14,9 +14,9 @@ import dlt
 import requests
 
 from ingestion.sources.common.captures import BigCommerceCapture
+from ingestion.sources.common.config import resolve, setting_name
 from ingestion.sources.common.http import HttpCaller, SourceError
 from ingestion.sources.common.pages import Page
-from ingestion.sources.common.config import resolve, setting_name
 
 API_URL = "https://api.bigcommerce.com"
 PAGE_LIMIT = 250

@@ -21,6 +21,7 @@ class AliExpressCapture:
     product_lists: list[tuple[str, Page]] = field(default_factory=list)
     product_infos: list[Page] = field(default_factory=list)
     audit_events: list[Page] = field(default_factory=list)
+    unread: list[Page] = field(default_factory=list)  # a drop's entries the reader does not take, with why
 
 
 @dataclass
@@ -29,3 +30,4 @@ class BigCommerceCapture:
 
     catalog_pages: list[Page] = field(default_factory=list)
     inventory_pages: list[Page] = field(default_factory=list)
+    unread: list[Page] = field(default_factory=list)  # a drop's entries the reader does not take, with why

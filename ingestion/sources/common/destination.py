@@ -38,26 +38,65 @@ def loader_file_format() -> str:
     return "csv" if target() == "postgres" else "parquet"
 
 
-def read_rows(db_path: Path, sql: str, params: list[Any]) -> list[tuple[Any, ...]] | None:
-    """`sql` (with `?` placeholders) on the warehouse, read-only; None when there is no warehouse yet."""
-    if target() == "postgres":
-        import psycopg2
+def _postgres_connection() -> Any:
+    import psycopg2
 
-        connection = psycopg2.connect(
-            host=os.environ.get("PGHOST", "localhost"),
-            port=int(os.environ.get("PGPORT", "5432")),
-            user=os.environ.get("PGUSER", "postgres"),
-            password=os.environ.get("PGPASSWORD") or None,
-            dbname=os.environ.get("PGDATABASE", "listing_pulse"),
-        )
+    return psycopg2.connect(
+        host=os.environ.get("PGHOST", "localhost"),
+        port=int(os.environ.get("PGPORT", "5432")),
+        user=os.environ.get("PGUSER", "postgres"),
+        password=os.environ.get("PGPASSWORD") or None,
+        dbname=os.environ.get("PGDATABASE", "listing_pulse"),
+    )
+
+
+def read_records(db_path: Path, sql: str, params: list[Any]) -> list[dict[str, Any]] | None:
+    """`sql` (with `?` placeholders) on the warehouse, read-only, as dicts; None when there is no warehouse yet."""
+    if target() == "postgres":
+        connection = _postgres_connection()
         try:
             connection.set_session(readonly=True)
             with connection.cursor() as cursor:
                 cursor.execute(sql.replace("?", "%s"), params)
-                return list(cursor.fetchall())
+                names = [column[0] for column in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         finally:
             connection.close()
     if not db_path.exists():
         return None
     with duckdb.connect(str(db_path), read_only=True) as con:
-        return con.execute(sql, params).fetchall()
+        cursor = con.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def read_rows(db_path: Path, sql: str, params: list[Any]) -> list[tuple[Any, ...]] | None:
+    """`sql` on the warehouse, read-only, as tuples; None when there is no warehouse yet."""
+    records = read_records(db_path, sql, params)
+    return None if records is None else [tuple(record.values()) for record in records]
+
+
+def execute(db_path: Path, statements: list[tuple[str, list[Any]]]) -> None:
+    """Write statements (with `?` placeholders) in one transaction."""
+    if target() == "postgres":
+        connection = _postgres_connection()
+        try:
+            with connection, connection.cursor() as cursor:
+                for sql, params in statements:
+                    cursor.execute(sql.replace("?", "%s"), params)
+        finally:
+            connection.close()
+        return
+    with duckdb.connect(str(db_path)) as con:
+        con.begin()
+        for sql, params in statements:
+            con.execute(sql, params)
+        con.commit()
+
+
+def has_table(db_path: Path, dataset: str, table: str) -> bool:
+    rows = read_rows(
+        db_path, "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [dataset, table],
+    )
+    return bool(rows and rows[0][0])

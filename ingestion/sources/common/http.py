@@ -7,10 +7,12 @@ Only this retry loop is ours; paging stays in each client, next to the API facts
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -49,11 +51,23 @@ class CallLog:
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret value replaced, for any message that may echo a request or response."""
+    """`text` with every secret value, as sent or URL-encoded, replaced by `***`: for anything that may
+    echo a request. Only whole values: a short numeric app key inside a longer id is data, not the key."""
     for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
+        for form in {secret, quote(secret, safe="")} if secret else ():
+            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(form)}(?![A-Za-z0-9])", "***", text)
     return text
+
+
+def redact_body(body: Any, secrets: Collection[str]) -> Any:
+    """A JSON body with `redact` applied to every string in it."""
+    if isinstance(body, str):
+        return redact(body, secrets)
+    if isinstance(body, list):
+        return [redact_body(item, secrets) for item in body]
+    if isinstance(body, dict):
+        return {key: redact_body(value, secrets) for key, value in body.items()}
+    return body
 
 
 class HttpCaller:
@@ -61,7 +75,12 @@ class HttpCaller:
 
     429 → wait `X-Rate-Limit-Time-Reset-Ms` (BigCommerce) or back off; 5xx, timeouts and connection errors
     → back off; a body the client calls "throttled" → back off; 401/403 → `SourceAuthError` naming
-    `auth_setting`; any other 4xx or non-JSON body → `SourceError`. `sleep` is injected so tests never wait.
+    `auth_setting`; a redirect, any other 4xx or a non-JSON body → `SourceError`. `sleep` is injected so
+    tests never wait.
+
+    Secrets stay in: a redirect is never followed (requests would resend custom headers such as
+    X-Auth-Token, and the signed query, to whatever host it names), and the body returned, like every
+    message, has the secrets and the `secret_params` of the request redacted (gateways echo requests).
     """
 
     def __init__(
@@ -91,20 +110,25 @@ class HttpCaller:
         headers: Mapping[str, str] | None = None,
         check: BodyCheck | None = None,
         prepare: Callable[[], Mapping[str, Any]] | None = None,
+        secret_params: Collection[str] = (),
     ) -> Any:
-        """The JSON body of `method url`. `what` names the call in messages (never the URL: it may hold
-        a token); `prepare`, when given, rebuilds `params` for each attempt (AliExpress signs a timestamp)."""
+        """The JSON body of `method url`, redacted. `what` names the call in messages (never the URL: it
+        may hold a token); `prepare`, when given, rebuilds `params` for each attempt (AliExpress signs a
+        timestamp); `secret_params` name the params whose values are secret in this request (a signature)."""
         problem = ""
         for attempt in range(1, self.policy.attempts + 1):
             self.log.requests += 1
+            sent = prepare() if prepare else params
+            secrets = (*self.secrets, *(str(sent[name]) for name in secret_params if sent and sent.get(name)))
             try:
                 response = self.session.request(
                     method,
                     url,
-                    params=prepare() if prepare else params,
+                    params=sent,
                     data=data,
                     headers=headers,
                     timeout=self.policy.timeout_s,
+                    allow_redirects=False,
                 )
             except (requests.Timeout, requests.ConnectionError) as exc:
                 problem = f"{type(exc).__name__}"
@@ -123,13 +147,19 @@ class HttpCaller:
                 problem = f"HTTP {status}"
                 self._wait(what, self.policy.backoff(attempt), attempt)
                 continue
+            if 300 <= status < 400:
+                where = urlsplit(response.headers.get("Location", "")).netloc or "an unnamed place"
+                raise SourceError(
+                    f"{what}: HTTP {status} redirect to {where} not followed (it would carry the credentials); "
+                    "check the store's API address setting; nothing was loaded."
+                )
             if status >= 400:
-                raise SourceError(f"{what}: HTTP {status}: {self._excerpt(response.text)}; nothing was loaded.")
+                raise SourceError(f"{what}: HTTP {status}: {_excerpt(response.text, secrets)}; nothing was loaded.")
             try:
-                body = response.json()
+                body = redact_body(response.json(), secrets)
             except ValueError:
                 raise SourceError(
-                    f"{what}: the response is not JSON ({self._excerpt(response.text)}); nothing was loaded."
+                    f"{what}: the response is not JSON ({_excerpt(response.text, secrets)}); nothing was loaded."
                 ) from None
             if check is not None and check(body) == "throttled":
                 problem = "throttled by the API"
@@ -153,5 +183,6 @@ class HttpCaller:
             self.log.waits.append((what, seconds))
             self.sleep(seconds)
 
-    def _excerpt(self, text: str) -> str:
-        return redact(text[:300], self.secrets)
+
+def _excerpt(text: str, secrets: Collection[str]) -> str:
+    return redact(text, secrets)[:300]  # redact first: a cut could split a secret and keep its head

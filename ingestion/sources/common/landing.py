@@ -10,10 +10,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import dlt
 import pyarrow as pa
+
+from ingestion.sources.common.destination import execute, has_table, read_records, read_rows
 
 
 def row_hash(row: dict[str, Any]) -> str:
@@ -49,11 +52,14 @@ def history_resource(
     merge_key: str | list[str],
     observed_at: datetime,
     contract: Sequence[str] = (),
+    carried: Sequence[dict[str, Any]] = (),
 ) -> Any:
     """Current-state rows kept as validity intervals on observation time (dlt scd2).
 
     Rows of the same `merge_key` that are absent from this load are retired at `observed_at`;
-    rows of other keys (other stores, listings not refetched) are left alone.
+    rows of other keys (other stores, listings not refetched) are left alone. `carried` are current rows
+    already landed (with their `row_hash`) that an incomplete sweep could not see: sent again unchanged,
+    they stay current. dlt retires nothing when a load holds no row at all: see `retire_store_rows`.
     """
 
     @dlt.resource(
@@ -67,7 +73,8 @@ def history_resource(
         merge_key=merge_key,
     )
     def resource() -> Iterable[pa.Table]:
-        yield text_table([{**row, "row_hash": row_hash(row)} for row in rows], [*leading, "row_hash"], contract)
+        hashed = [{**row, "row_hash": row_hash(row)} for row in rows]
+        yield text_table([*hashed, *carried], [*leading, "row_hash"], contract)
 
     return resource()
 
@@ -102,6 +109,7 @@ OBSERVATION_SCHEMA = pa.schema(
         pa.field("resource", pa.string(), nullable=False),
         pa.field("observed_at", pa.timestamp("us", tz="UTC"), nullable=False),
         ("row_count", pa.int64()),
+        ("fingerprint", pa.string()),
     ]
 )
 
@@ -118,10 +126,12 @@ QUARANTINE_SCHEMA = pa.schema(
 )
 
 
-def observations_resource(store_key: str, observed_at: datetime, row_counts: dict[str, int]) -> Any:
-    """One row per store, resource and observation: when each sweep saw the store, and how much."""
+def observations_resource(store_key: str, observed_at: datetime, row_counts: dict[str, int], fingerprint: str) -> Any:
+    """One row per store, resource and observation: when each sweep saw the store, how much, and a
+    fingerprint of what it saw (a different capture at the same observation time is refused)."""
     rows = [
-        {"store_key": store_key, "resource": resource, "observed_at": observed_at, "row_count": count}
+        {"store_key": store_key, "resource": resource, "observed_at": observed_at, "row_count": count,
+         "fingerprint": fingerprint}
         for resource, count in row_counts.items()
     ]
     return keyed_resource(
@@ -130,9 +140,63 @@ def observations_resource(store_key: str, observed_at: datetime, row_counts: dic
 
 
 def quarantine_resource(rows: Sequence[dict[str, Any]]) -> Any:
+    """Quarantined records; two reasons at one place (origin and line) stay two rows (`origin` gets a suffix)."""
+    seen: set[tuple[str, int]] = set()
+    unique = []
+    for row in rows:
+        origin, count = row["origin"], 1
+        while (origin, row["line"]) in seen:
+            count += 1
+            origin = f"{row['origin']} ({count})"
+        seen.add((origin, row["line"]))
+        unique.append({**row, "origin": origin})
+    rows = unique
     return keyed_resource(
         "quarantine",
         rows,
         ["store_key", "observed_at", "origin", "line"],
         schema=QUARANTINE_SCHEMA,
     )
+
+
+def current_rows(db_path: Path, dataset: str, table: str, store_key: str) -> list[dict[str, Any]]:
+    """The store's current rows of a history table as landed (non-null fields, with their `row_hash`),
+    to carry over when a sweep is incomplete."""
+    if not has_table(db_path, dataset, table):
+        return []
+    records = read_records(
+        db_path, f'select * from {dataset}."{table}" where store_key = ? and _dlt_valid_to is null', [store_key]
+    )
+    return [
+        {name: value for name, value in record.items() if value is not None and not name.startswith("_dlt")}
+        for record in records or []
+    ]
+
+
+def retire_store_rows(db_path: Path, dataset: str, tables: Sequence[str], store_key: str, observed_at: datetime) -> None:
+    """Retire every current row of the store in `tables` at `observed_at`: a complete sweep that returned
+    nothing. dlt's scd2 cannot say it (a load without rows carries no merge key to retire)."""
+    execute(db_path, [
+        (f'update {dataset}."{table}" set _dlt_valid_to = ? where store_key = ? and _dlt_valid_to is null',
+         [observed_at, store_key])
+        for table in tables
+        if has_table(db_path, dataset, table)
+    ])
+
+
+def observation_fingerprint(db_path: Path, dataset: str, store_key: str, observed_at: datetime) -> str | None:
+    """The fingerprint of the store's observation already landed at `observed_at`, if any."""
+    has_column = read_rows(
+        db_path,
+        "select count(*) from information_schema.columns where table_schema = ? and table_name = 'observations' "
+        "and column_name = 'fingerprint'",
+        [dataset],
+    )
+    if not has_column or not has_column[0][0]:
+        return None  # nothing landed yet, or landed before fingerprints were kept
+    rows = read_rows(
+        db_path,
+        f"select max(fingerprint) from {dataset}.observations where store_key = ? and observed_at = ?",
+        [store_key, observed_at],
+    )
+    return rows[0][0] if rows else None

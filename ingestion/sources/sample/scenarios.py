@@ -1,4 +1,4 @@
-"""Named sample stores. Each reproduces worked examples of the card pages (shared/cards) and holds
+"""Named sample stores. Each reproduces the cards' worked examples (models/docs.md, README) and holds
 the decoys a naive implementation would count. The expected values are worked out by hand in
 tests/python/test_scenario_cards.py, from the construction below.
 """
@@ -9,8 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ingestion.sources.common.captures import AliExpressCapture
-from ingestion.sources.common.captures import BigCommerceCapture
+from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
 from ingestion.sources.sample.store import (
     ACTIVE,
     AUDITING,

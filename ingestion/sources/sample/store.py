@@ -12,8 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ingestion.sources.common.captures import AliExpressCapture
-from ingestion.sources.common.captures import BigCommerceCapture
+from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
 from ingestion.sources.common.pages import Page
 
 ALIEXPRESS_TZ = ZoneInfo("Asia/Shanghai")  # the IOP SDK sends and expects GMT+8 wall-clock times

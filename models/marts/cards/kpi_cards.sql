@@ -1,5 +1,5 @@
--- One row per store and card at as_of: the value (null for a store not yet observed at as_of), its
--- window, whether it alerts under the `alert_profile` var, and the data it was computed from.
+-- One row per store and card at as_of: the value (null, with `null_reason`, when a source the card reads
+-- has not observed the store at as_of), its window, whether it alerts under the `alert_profile` var, and the data it was computed from.
 with registry as (
     select * from {{ ref('kpi_card_registry') }}
 ),
@@ -110,6 +110,14 @@ cards as (
         registry.alert_trigger,
         registry.sentiment_key,
         registry.roles,
+        case
+            when stores.aliexpress_observed_at is null and registry.reads_bigcommerce and stores.bigcommerce_observed_at is null
+                then 'no AliExpress or BigCommerce observation of this store at or before as_of'
+            when stores.aliexpress_observed_at is null
+                then 'no AliExpress observation of this store at or before as_of'
+            when registry.reads_bigcommerce and stores.bigcommerce_observed_at is null
+                then 'no BigCommerce observation of this store at or before as_of: its stock is unknown'
+        end as null_reason,
         card_values.value as computed_value,
         card_values.distinct_listings as computed_distinct_listings
     from stores
@@ -156,6 +164,7 @@ select
     valued.sentiment_key,
     valued.roles,
     valued.data_as_of,
+    valued.null_reason,
     {{ as_of() }} as as_of,
     {{ dbt.current_timestamp() }} as computed_at
 from valued

@@ -9,22 +9,22 @@ listings as (
     select * from {{ ref('int_aliexpress__listings_at_as_of') }}
 ),
 
+-- Seed rows scoped to one store or to every store (`*`). A SKU may have both, or repeated rows: the
+-- store's own row wins over `*`, then the smallest value, so each SKU keeps exactly one.
 overrides as (
-    select
+    select distinct
         store_key,
         {{ normalize_sku('aliexpress_sku_code') }} as aliexpress_sku_key,
-        min({{ normalize_sku('bigcommerce_sku') }}) as bigcommerce_sku_key
+        {{ normalize_sku('bigcommerce_sku') }} as bigcommerce_sku_key
     from {{ ref('sku_map_overrides') }}
-    group by store_key, {{ normalize_sku('aliexpress_sku_code') }}
 ),
 
 whitelist as (
-    select
+    select distinct
         store_key,
         {{ normalize_sku('sku_code') }} as sku_key,
-        min(exclusion_reason) as exclusion_reason
+        exclusion_reason
     from {{ ref('oos_whitelist') }}
-    group by store_key, {{ normalize_sku('sku_code') }}
 ),
 
 bc_variants as (
@@ -41,23 +41,35 @@ bc_by_sku as (
     group by store_key, sku_key
 ),
 
+skus_with_override as (
+    select
+        skus.*,
+        overrides.bigcommerce_sku_key,
+        row_number() over (
+            partition by skus.store_key, skus.product_id, skus.sku_id
+            order by case when overrides.store_key = '*' then 1 else 0 end, overrides.bigcommerce_sku_key
+        ) as override_rank
+    from skus
+    left join overrides
+        on (overrides.store_key = skus.store_key or overrides.store_key = '*')
+        and overrides.aliexpress_sku_key = {{ normalize_sku('skus.sku_code') }}
+),
+
 aliexpress_skus as (
     select
         skus.store_key,
         skus.product_id,
         skus.sku_id,
         skus.sku_code,
-        coalesce(overrides.bigcommerce_sku_key, {{ normalize_sku('skus.sku_code') }}) as sku_key,
+        coalesce(skus.bigcommerce_sku_key, {{ normalize_sku('skus.sku_code') }}) as sku_key,
         skus.sku_stock as aliexpress_stock,
         listings.lifecycle_state,
         listings.lifecycle_state = 'active' as is_listing_active,
         skus.valid_from as aliexpress_observed_since
-    from skus
+    from skus_with_override as skus
     inner join listings
         on listings.store_key = skus.store_key and listings.product_id = skus.product_id
-    left join overrides
-        on overrides.store_key = skus.store_key
-        and overrides.aliexpress_sku_key = {{ normalize_sku('skus.sku_code') }}
+    where skus.override_rank = 1
 ),
 
 matched as (
@@ -88,7 +100,11 @@ joined as (
         coalesce(bc_variants.is_bc_oos, false) as is_bc_oos,
         coalesce(bc_variants.is_deleted, false) as is_bc_deleted,
         bc_variants.bc_oos_since,
-        whitelist.exclusion_reason
+        whitelist.exclusion_reason,
+        row_number() over (
+            partition by matched.store_key, matched.product_id, matched.sku_id
+            order by case when whitelist.store_key = '*' then 1 else 0 end, whitelist.exclusion_reason
+        ) as whitelist_rank
     from matched
     left join bc_variants
         on matched.match_status = 'matched'
@@ -110,6 +126,7 @@ classified as (
             else 'counted'
         end as oversell_status
     from joined
+    where whitelist_rank = 1
 )
 
 select

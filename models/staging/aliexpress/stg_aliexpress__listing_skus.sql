@@ -11,7 +11,7 @@ renamed as (
         sku_code,
 
         -- quantities
-        {{ dbt.safe_cast('ipm_sku_stock', dbt.type_int()) }} as sku_stock,
+        {{ dbt.safe_cast('ipm_sku_stock', dbt.type_bigint()) }} as sku_stock,
         ipm_sku_stock as sku_stock_raw,
         {{ dbt.safe_cast('sku_stock', dbt.type_boolean()) }} as has_stock_flag,
 

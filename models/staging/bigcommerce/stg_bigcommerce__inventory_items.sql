@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('bigcommerce', 'inventory_items') }}
+    select * from {{ source_or_empty('bigcommerce', 'inventory_items', ['store_key', 'variant_id', 'location_id', 'sku', 'location_enabled', 'available_to_sell', 'total_inventory_onhand', 'safety_stock', '_dlt_valid_from', '_dlt_valid_to']) }}
 ),
 
 renamed as (
@@ -12,9 +12,9 @@ renamed as (
 
         -- stock
         {{ dbt.safe_cast('location_enabled', dbt.type_boolean()) }} as is_location_enabled,
-        {{ dbt.safe_cast('available_to_sell', dbt.type_int()) }} as available_to_sell,
-        {{ dbt.safe_cast('total_inventory_onhand', dbt.type_int()) }} as on_hand,
-        {{ dbt.safe_cast('safety_stock', dbt.type_int()) }} as safety_stock,
+        {{ dbt.safe_cast('available_to_sell', dbt.type_bigint()) }} as available_to_sell,
+        {{ dbt.safe_cast('total_inventory_onhand', dbt.type_bigint()) }} as on_hand,
+        {{ dbt.safe_cast('safety_stock', dbt.type_bigint()) }} as safety_stock,
 
         -- validity on observation time
         {{ to_utc('_dlt_valid_from') }} as valid_from,

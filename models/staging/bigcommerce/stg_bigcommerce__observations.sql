@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('bigcommerce', 'observations') }}
+    select * from {{ source_or_empty('bigcommerce', 'observations', ['store_key', 'resource', 'observed_at', 'row_count']) }}
 ),
 
 renamed as (

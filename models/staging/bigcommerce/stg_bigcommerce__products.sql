@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('bigcommerce', 'products') }}
+    select * from {{ source_or_empty('bigcommerce', 'products', ['store_key', 'id', 'sku', 'name', 'availability', 'is_visible', 'inventory_tracking', 'inventory_level', 'date_modified', '_dlt_valid_from', '_dlt_valid_to']) }}
 ),
 
 renamed as (
@@ -16,7 +16,7 @@ renamed as (
 
         -- stock
         inventory_tracking,
-        {{ dbt.safe_cast('inventory_level', dbt.type_int()) }} as product_inventory_level,
+        {{ dbt.safe_cast('inventory_level', dbt.type_bigint()) }} as product_inventory_level,
 
         -- timestamps
         {{ offset_text_to_utc('date_modified') }} as modified_at,

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('bigcommerce', 'quarantine') }}
+    select * from {{ source_or_empty('bigcommerce', 'quarantine', ['store_key', 'resource', 'origin', 'line', 'reason', 'payload', 'observed_at']) }}
 ),
 
 renamed as (

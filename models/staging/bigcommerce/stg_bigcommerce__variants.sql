@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('bigcommerce', 'variants') }}
+    select * from {{ source_or_empty('bigcommerce', 'variants', ['store_key', 'id', 'product_id', 'sku', 'inventory_level', 'purchasing_disabled', '_dlt_valid_from', '_dlt_valid_to']) }}
 ),
 
 renamed as (
@@ -11,7 +11,7 @@ renamed as (
         sku as variant_sku,
 
         -- stock
-        {{ dbt.safe_cast('inventory_level', dbt.type_int()) }} as variant_inventory_level,
+        {{ dbt.safe_cast('inventory_level', dbt.type_bigint()) }} as variant_inventory_level,
         {{ dbt.safe_cast('purchasing_disabled', dbt.type_boolean()) }} as is_purchasing_disabled,
 
         -- validity on observation time

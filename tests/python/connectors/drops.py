@@ -1,8 +1,9 @@
-"""Write file-drop folders (DESIGN §3 layout) in the APIs' real response shapes."""
+"""Write file-drop folders (the layout in docs/architecture.md) in the APIs' real response shapes."""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta  # noqa: F401  (tests build times with drops.timedelta)
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,14 @@ def list_item(product_id: int, gmt_modified: str, ws_display: str | None = None,
     return item
 
 
-def product_list(items: list[Any], simplify: bool = False) -> dict[str, Any]:
+def product_list(items: list[Any], simplify: bool = False, page: int = 1, total_pages: int = 1) -> dict[str, Any]:
     """One product.list.get response; `simplify=True` gives the shape without the envelope and wrapper."""
     if simplify:
-        return {"result": {"aeop_a_e_product_display_d_t_o_list": items, "current_page": 1, "total_page": 1,
+        return {"result": {"aeop_a_e_product_display_d_t_o_list": items, "current_page": page, "total_page": total_pages,
                            "product_count": len(items), "success": True}}
     return {"aliexpress_solution_product_list_get_response": {"result": {
         "aeop_a_e_product_display_d_t_o_list": {"item_display_dto": items},
-        "current_page": 1, "page_size": 50, "product_count": len(items), "total_page": 1, "success": True},
+        "current_page": page, "page_size": 50, "product_count": len(items), "total_page": total_pages, "success": True},
         "request_id": "drop"}}
 
 
@@ -60,9 +61,32 @@ def catalog_page(products: list[dict[str, Any]], page: int = 1, total_pages: int
                                                       "current_page": page, "total_pages": total_pages}}}
 
 
-def bc_product(pid: int, sku_code: str, tracking: str, level: int, variants: list[tuple[int, str, int]]) -> dict[str, Any]:
-    return {"id": pid, "name": f"Product {pid}", "type": "physical", "sku": sku_code, "inventory_tracking": tracking,
-            "inventory_level": level, "availability": "available", "is_visible": True,
-            "date_modified": "2026-03-01T10:00:00+00:00",
-            "variants": [{"id": vid, "product_id": pid, "sku": vsku, "inventory_level": vlevel, "purchasing_disabled": False}
-                         for vid, vsku, vlevel in variants]}
+
+PASSES = ("onSelling", "offline", "auditing", "editingRequired")
+
+
+def listing_drop(root: Path, passes: dict[str, list[list[Any]]]) -> Path:
+    """All four listing passes, each a list of pages (a list of items each); a pass not named is empty."""
+    for status_type in PASSES:
+        pages = passes.get(status_type, [[]])
+        for number, items in enumerate(pages, start=1):
+            write(root, f"aliexpress/product_list/{status_type}/page-{number:03}.json",
+                  product_list(items, page=number, total_pages=len(pages)))
+    return root
+
+
+def catalog_drop(root: Path, pages: list[list[dict[str, Any]]], inventory: list[dict[str, Any]] | None = None) -> Path:
+    for number, products in enumerate(pages, start=1):
+        write(root, f"bigcommerce/catalog_products/page-{number:03}.json", catalog_page(products, number, len(pages)))
+    if inventory is not None:
+        write(root, "bigcommerce/inventory_items/page-001.json", {"data": inventory, "meta": {}})
+    return root
+
+
+def inventory_item(variant_id: int, product_id: int, sku_code: str, locations: Any) -> dict[str, Any]:
+    return {"identity": {"sku": sku_code, "variant_id": variant_id, "product_id": product_id}, "locations": locations}
+
+
+def location(location_id: int, available: int) -> dict[str, Any]:
+    return {"location_id": location_id, "location_enabled": True, "available_to_sell": available,
+            "total_inventory_onhand": available, "settings": {"safety_stock": 0}}

@@ -166,11 +166,3 @@ def error(status: int, headers: dict[str, str] | None = None) -> Response:
 
 def throttled() -> Response:
     return _json({"error_response": {"code": "ApiCallLimit", "msg": "Call frequency exceeds the limit", "sub_code": ""}})
-
-
-def bc_product(pid: int, sku: str, tracking: str, level: int, variants: list[tuple[int, str, int]]) -> dict[str, Any]:
-    return {"id": pid, "name": f"Product {pid}", "sku": sku, "inventory_tracking": tracking,
-            "inventory_level": level, "availability": "available", "is_visible": True,
-            "date_modified": "2026-03-01T10:00:00+00:00",
-            "variants": [{"id": vid, "product_id": pid, "sku": vsku, "inventory_level": vlevel,
-                          "purchasing_disabled": False} for vid, vsku, vlevel in variants]}

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.sources.sweep import sweep_store
 from ingestion.cli import main
 from ingestion.sources.common.http import SourceAuthError
 from ingestion.sources.load import load_observation
+from ingestion.sources.sweep import sweep_store
+from tests.python.builders import bc_product
 from tests.python.connectors import fake_apis
 from tests.python.connectors.conftest import STORE, Recorder, rows, table_snapshot
-from tests.python.connectors.fake_apis import FakeApis, FakeListing, bc_product, error, throttled
+from tests.python.connectors.fake_apis import FakeApis, FakeListing, error, throttled
 
 RUN_1 = datetime(2026, 3, 11, 1, 0, tzinfo=timezone.utc)
 RUN_2 = datetime(2026, 3, 11, 2, 0, tzinfo=timezone.utc)

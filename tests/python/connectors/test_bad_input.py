@@ -1,4 +1,5 @@
-"""A file drop holding every kind of bad input DESIGN §3 names: what cannot be parsed or lacks its key is
+"""A file drop holding every kind of bad input the raw contract names (docs/architecture.md):
+what cannot be parsed or lacks its key is
 quarantined (file, line, reason, payload) and everything else lands as received; loading it twice changes
 nothing; the command names each quarantined file and exits 3 unless --allow-quarantine."""
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.cli import main
+from tests.python.builders import bc_product
 from tests.python.connectors import drops
 from tests.python.connectors.conftest import rows, table_snapshot
 
@@ -47,7 +49,7 @@ def odd_drop(tmp_path: Path) -> Path:
         {"status": "refuse"},  # without product_id
     ]))
     drops.write(root, "bigcommerce/catalog_products/01.json", drops.catalog_page([
-        drops.bc_product(31, "DUP-1", "variant", 4, [(311, "DUP-1", 4), (312, "DUP-1", 0)]),  # duplicate SKU
+        bc_product(31, "DUP-1", "variant", 4, [(311, "DUP-1", 4), (312, "DUP-1", 0)]),  # duplicate SKU
         {"name": "no id"},  # a product without id
         {"id": 32, "name": "P32", "sku": "X-3", "inventory_tracking": "product", "inventory_level": "n/a",
          "variants": [{"id": 321, "product_id": 32, "inventory_level": 1}]},  # a variant without sku
@@ -65,7 +67,7 @@ def test_bad_input_is_quarantined_and_the_rest_lands_as_received(
 ) -> None:
     assert load(odd_drop) == 3
     err = capsys.readouterr().err
-    assert "10 record(s) quarantined" in err and "--allow-quarantine" in err
+    assert "12 record(s) quarantined" in err and "--allow-quarantine" in err
     assert f"{odd_drop}/aliexpress/product_list/onSelling/02.json: not valid JSON" in err
     assert f"{odd_drop}/aliexpress/audit_events/outcomes.jsonl line 5: not valid JSON" in err
 
@@ -80,6 +82,7 @@ def test_bad_input_is_quarantined_and_the_rest_lands_as_received(
         ("listing_skus", "aliexpress/product_info/infos.jsonl", 2, "not valid JSON"),
         ("listing_skus", "aliexpress/product_info/infos.jsonl#2", 1, "SKU without id"),
         ("listings", "aliexpress/product_list/auditing/01.json", 0, "response has no `result` object"),
+        ("listings", "aliexpress/product_list/editingRequired", 0, "pass folder missing"),  # not saved: nothing retires
         ("listings", "aliexpress/product_list/onSelling/01.json#2", 0, "listing without product_id"),
         ("listings", "aliexpress/product_list/onSelling/02.json", 0, "not valid JSON"),
     ]
@@ -87,6 +90,8 @@ def test_bad_input_is_quarantined_and_the_rest_lands_as_received(
     assert rows(db_path, "select payload from raw_aliexpress.quarantine where line = 5") == [("{not json\n",)]
     assert [(r, where(o), reason) for r, o, reason in rows(db_path, "select resource, origin, reason from raw_bigcommerce.quarantine order by all")] == [
         ("products", "bigcommerce/catalog_products/01.json#data[1]", "product without id"),
+        # page 2 has no `data` and does not say which page it is: page 2 of 2 counts as not read
+        ("products", "bigcommerce/catalog_products/01.json#pages", "pages missing: 2 page(s) declared, page(s) 2 not read"),
         ("products", "bigcommerce/catalog_products/02.json", "response has no `data` list"),
         ("variants", "bigcommerce/catalog_products/01.json#data[2].variants[0]", "variant without sku"),
     ]

@@ -16,13 +16,13 @@ import pytest
 
 from ingestion.cli import main
 from ingestion.serving.dbt import run_dbt
+from tests.python.builders import AS_OF, bc_product
 from tests.python.connectors import drops
 from tests.python.connectors.conftest import rows
 
 STORE = "drop_shop"
 T1 = "2026-03-10T09:00:00Z"
 T2 = "2026-03-11T09:00:00Z"
-AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
 
 # (product_id, status_type, ws_display, gmt_modified (GMT+8), [(sku id, sku_code, ipm_sku_stock)])
 LISTINGS_T1 = [
@@ -58,7 +58,7 @@ def write_drop(root: Path, listings: list[tuple], products: list[tuple], infos: 
     ]))
     drops.write(root, "aliexpress/audit_events/outcomes.jsonl", drops.jsonl(outcomes))
     drops.write(root, "bigcommerce/catalog_products/page-001.json",
-                drops.catalog_page([drops.bc_product(*product) for product in products]))
+                drops.catalog_page([bc_product(*product) for product in products]))
     return root
 
 

@@ -29,10 +29,11 @@ from ingestion.serving.dbt import invoke_dbt
 from ingestion.serving.publish import dbt_outcome
 from ingestion.sources.load import load_observation
 from ingestion.sources.sample.scenarios import generate
+from tests.python.builders import AS_OF
 
 pytestmark = pytest.mark.postgres
 
-AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
+
 STORES = ("default", "sister_store", "backlog_clears")
 CARD_COLUMNS = (
     "store_key, card_key, value, distinct_listings, is_alerting, is_spike, time_window, "

@@ -23,18 +23,16 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from ingestion.sources.sample.scenarios import Observation, generate
 from ingestion.paths import PROJECT_ROOT
+from ingestion.sources.sample.scenarios import Observation, generate
+from tests.python.builders import AS_OF, BACKLOG_OBSERVATIONS
 
 STORE = "backlog"
-AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
-OBSERVED = (datetime(2026, 3, 8, 9, 0, tzinfo=timezone.utc), datetime(2026, 3, 9, 9, 0, tzinfo=timezone.utc), AS_OF)
 CARD_KEYS = ("aex_total_listings", "aex_rejected_auditing_listings", "aex_rejected_listings_24h", "aex_xc_listed_but_oos_on_bc")
 EXPECTED_CARDS = (
     {"aex_total_listings": 201, "aex_rejected_auditing_listings": 0, "aex_rejected_listings_24h": 0, "aex_xc_listed_but_oos_on_bc": 0},
@@ -50,7 +48,7 @@ VOLATILE_COLUMNS = {"computed_at"}
 
 
 def write_drop(observation: Observation, folder: Path) -> Path:
-    """The observation's responses as a file drop (DESIGN §3 layout)."""
+    """The observation's responses as a file drop (the layout in docs/architecture.md)."""
     for n, (status_type, page) in enumerate(observation.aliexpress.product_lists):
         _json(folder / "aliexpress" / "product_list" / status_type / f"{n:04d}.json", page.body)
     for n, page in enumerate(observation.aliexpress.product_infos):
@@ -102,7 +100,7 @@ def cli(*args: str) -> list[str]:
 
 def run_args(drops: list[Path], version: int) -> list[str]:
     """`listing-pulse run` for observation `version` (0, 1, 2) of the scenario, cards at its time."""
-    at = OBSERVED[version].isoformat()
+    at = BACKLOG_OBSERVATIONS[version].isoformat()
     return cli("run", "--source", "files", "--path", str(drops[version]), "--observed-at", at,
                "--store", STORE, "--as-of", at)
 
@@ -167,7 +165,7 @@ def three_runs(tmp_path_factory: pytest.TempPathFactory, drops: list[Path]) -> I
     report = data.root / "reader.json"
     reader = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("reader.py")), str(data.published), STORE,
-         OBSERVED[-1].strftime("%Y-%m-%d %H:%M:%S"), str(report)],
+         BACKLOG_OBSERVATIONS[-1].strftime("%Y-%m-%d %H:%M:%S"), str(report)],
         cwd=PROJECT_ROOT, env=data.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     results, snapshots = [], []

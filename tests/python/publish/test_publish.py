@@ -13,15 +13,15 @@ import duckdb
 import pytest
 import sqlalchemy
 
+from ingestion.paths import PROJECT_ROOT
 from ingestion.serving.publish import PublishError, publish
 from ingestion.serving.run import ExitCode, run_lock
-from ingestion.paths import PROJECT_ROOT
+from tests.python.builders import BACKLOG_OBSERVATIONS
 
 from .conftest import (
     BUILD_FAILED,
     EXPECTED_CARDS,
     LOCKED,
-    OBSERVED,
     PUBLISHED_WITH_WARNINGS,
     STORE,
     WAIT,
@@ -34,13 +34,12 @@ from .conftest import (
     run_cli,
 )
 
-
 # kpi_cards holds one row per store and registered card; these tests load one store.
 REGISTERED_CARDS = len(list(csv.DictReader(io.StringIO((PROJECT_ROOT / "seeds" / "kpi_card_registry.csv").read_text()))))
 
 
 def wall_clock(version: int) -> str:
-    return OBSERVED[version].strftime("%Y-%m-%d %H:%M:%S")
+    return BACKLOG_OBSERVATIONS[version].strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_exit_codes_are_the_documented_ones() -> None:
@@ -197,7 +196,7 @@ def test_a_failing_error_severity_test_publishes_nothing(three_runs: ThreeRuns, 
         con.execute(
             "insert into raw_aliexpress.listing_skus select * from raw_aliexpress.listing_skus "
             "where store_key = ? and _dlt_valid_to is null order by product_id, id limit 1", [STORE])
-    result = run_cli(cli("publish", "--as-of", OBSERVED[2].isoformat()), data)
+    result = run_cli(cli("publish", "--as-of", BACKLOG_OBSERVATIONS[2].isoformat()), data)
     assert result.returncode == BUILD_FAILED, result.stderr[-3000:]
     assert "nothing was published" in result.stderr
     # The staging grain test fails first; dbt then skips the marts downstream of it, the join included.

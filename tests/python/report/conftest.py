@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from ingestion.sources.load import load_observation
 from ingestion.report import render_report
+from ingestion.serving.dbt import run_dbt
+from ingestion.sources.load import load_observation
 from ingestion.sources.sample.scenarios import generate
 from ingestion.sources.sample.store import ACTIVE, SampleStore
-from ingestion.serving.dbt import run_dbt
+from tests.python.builders import AS_OF
 
-AS_OF = datetime(2026, 3, 11, 9, 0, tzinfo=timezone.utc)
 STALE_OBSERVED_AT = AS_OF - timedelta(hours=6)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

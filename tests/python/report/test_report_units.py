@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,9 @@ from ingestion.report import ReportError, render_report
 from ingestion.report.data import ReportData, Store, Tile
 from ingestion.report.render import render_html
 from ingestion.serving.dbt import invoke_dbt
+from tests.python import builders
 
-AS_OF = datetime(2026, 3, 11, 9, 0)
+AS_OF = builders.AS_OF.replace(tzinfo=None)  # the report reads zone-less UTC times from the marts
 
 
 def test_everything_from_the_warehouse_is_escaped() -> None:
