@@ -77,6 +77,17 @@ test: install chromium bi-clients lint
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }
 
+# The Spark target's environment: the project's pins plus dbt-spark and pyspark (Java 17 runs it).
+$(VENV)-spark/bin/python: requirements.lock requirements-spark.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)-spark
+	$(VENV)-spark/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-spark.lock
+	$(VENV)-spark/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+# The same sample on Apache Spark (session mode): raw tables as parquet, dbt build --target spark, cards equal DuckDB's.
+test-spark: $(VENV)-spark/bin/python
+	$(VENV)-spark/bin/python -m pytest -m spark tests/python/engines -q
+
 # The same sample on PostgreSQL: dlt's postgres destination, dbt build --target postgres, cards equal DuckDB's.
 test-postgres: install postgres
 	$(BIN)/python -m pytest -m postgres tests/python/engines -q
@@ -95,4 +106,4 @@ lock:
 	  /tmp/listing-pulse-lock/bin/pip freeze --all --exclude pip --exclude listing-pulse; } > requirements.lock
 
 clean:
-	rm -rf $(VENV) $(VENV)-duckdb14 $(VENV)-bi-* bi/node-api/node_modules data target logs
+	rm -rf $(VENV) $(VENV)-duckdb14 $(VENV)-bi-* $(VENV)-spark bi/node-api/node_modules data target logs

@@ -1,8 +1,11 @@
+{#- Rebuilding an as_of replaces that as_of's rows: delete+insert on its key, or on Spark (no delete on
+    plain parquet tables) an overwrite of the as_of partition. -#}
 {{
     config(
         materialized='incremental',
         unique_key=['store_key', 'card_key', 'as_of'],
-        incremental_strategy='delete+insert',
+        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
+        partition_by=(['as_of'] if target.type == 'spark' else none),
         full_refresh=false
     )
 }}
