@@ -29,8 +29,17 @@
 {#- Epoch milliseconds as a UTC time; seconds and the rest added apart, as an interval of ~10^12 ms
     overflows some engines' interval arithmetic. -#}
 {% macro epoch_milliseconds_to_utc(milliseconds) -%}
+    {{ return(adapter.dispatch('epoch_milliseconds_to_utc', 'listing_pulse')(milliseconds)) }}
+{%- endmacro %}
+
+{% macro default__epoch_milliseconds_to_utc(milliseconds) -%}
     {%- set seconds = dbt.dateadd('second', 'cast(floor((' ~ milliseconds ~ ') / 1000) as ' ~ dbt.type_int() ~ ')', "cast('1970-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")") -%}
     {{ dbt.dateadd('millisecond', 'cast(mod(' ~ milliseconds ~ ', 1000) as ' ~ dbt.type_int() ~ ')', seconds) }}
+{%- endmacro %}
+
+{#- Spark's dateadd has no millisecond part; timestamp_millis reads the epoch in the session zone (UTC). -#}
+{% macro spark__epoch_milliseconds_to_utc(milliseconds) -%}
+    timestamp_millis({{ milliseconds }})
 {%- endmacro %}
 
 {#- Whether a text matches a regular expression (partial match; anchor it with ^ and $). -#}
