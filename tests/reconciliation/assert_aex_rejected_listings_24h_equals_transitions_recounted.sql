@@ -1,7 +1,7 @@
 {{ config(tags=['reconciliation']) }}
 -- aex_rejected_listings_24h (value and distinct_listings) recounted from the outcomes themselves by another
--- formulation than the transitions model's lag(): a `refuse` is a transition unless an earlier `refuse` of the
--- listing, ordered by (time, event_id), is followed by no other outcome before it. Outcomes: those received
+-- formulation than the transitions model's lag(): a `refuse` is a transition unless its predecessor (the
+-- latest earlier outcome of the listing by time, then event_id), found by joins and aggregates, is a `refuse`. Outcomes: those received
 -- (staging; duplicate event_ids already collapsed at landing) plus the ones derived from catalogue moves.
 with outcomes as (
     select store_key, product_id, event_id, outcome_status, outcome_at
@@ -13,31 +13,58 @@ with outcomes as (
     where is_derived
 ),
 
-transitions as (
-    select rejection.store_key, rejection.product_id, rejection.event_id
+-- Each refuse in the window with every earlier outcome of its listing, ordered by (time, event_id)...
+refuses_and_earlier as (
+    select
+        rejection.store_key,
+        rejection.product_id,
+        rejection.event_id,
+        earlier.outcome_at as earlier_at,
+        earlier.event_id as earlier_event_id,
+        earlier.outcome_status as earlier_status
     from outcomes as rejection
+    left join outcomes as earlier
+        on earlier.store_key = rejection.store_key
+        and earlier.product_id = rejection.product_id
+        and (earlier.outcome_at < rejection.outcome_at
+            or (earlier.outcome_at = rejection.outcome_at and earlier.event_id < rejection.event_id))
     where rejection.outcome_status = 'refuse'
         and rejection.outcome_at > {{ dbt.dateadd('hour', -24, as_of()) }}
         and rejection.outcome_at <= {{ as_of() }}
-        and not exists (
-            select 1
-            from outcomes as earlier_refuse
-            where earlier_refuse.store_key = rejection.store_key
-                and earlier_refuse.product_id = rejection.product_id
-                and earlier_refuse.outcome_status = 'refuse'
-                and (earlier_refuse.outcome_at < rejection.outcome_at
-                    or (earlier_refuse.outcome_at = rejection.outcome_at and earlier_refuse.event_id < rejection.event_id))
-                and not exists (
-                    select 1
-                    from outcomes as between_them
-                    where between_them.store_key = rejection.store_key
-                        and between_them.product_id = rejection.product_id
-                        and (between_them.outcome_at > earlier_refuse.outcome_at
-                            or (between_them.outcome_at = earlier_refuse.outcome_at and between_them.event_id > earlier_refuse.event_id))
-                        and (between_them.outcome_at < rejection.outcome_at
-                            or (between_them.outcome_at = rejection.outcome_at and between_them.event_id < rejection.event_id))
-                )
-        )
+),
+
+-- ...the latest earlier time, then the latest event at that time: the predecessor...
+latest_earlier_at as (
+    select store_key, product_id, event_id, max(earlier_at) as earlier_at
+    from refuses_and_earlier
+    group by store_key, product_id, event_id
+),
+
+predecessors as (
+    select candidates.store_key, candidates.product_id, candidates.event_id, max(candidates.earlier_event_id) as earlier_event_id
+    from refuses_and_earlier as candidates
+    inner join latest_earlier_at as latest
+        on latest.store_key = candidates.store_key
+        and latest.product_id = candidates.product_id
+        and latest.event_id = candidates.event_id
+        and latest.earlier_at = candidates.earlier_at
+    group by candidates.store_key, candidates.product_id, candidates.event_id
+),
+
+-- ...and a refuse is a transition unless that predecessor is a refuse too.
+transitions as (
+    select distinct refuses.store_key, refuses.product_id, refuses.event_id
+    from refuses_and_earlier as refuses
+    left join predecessors
+        on predecessors.store_key = refuses.store_key
+        and predecessors.product_id = refuses.product_id
+        and predecessors.event_id = refuses.event_id
+    left join refuses_and_earlier as predecessor
+        on predecessor.store_key = predecessors.store_key
+        and predecessor.product_id = predecessors.product_id
+        and predecessor.event_id = predecessors.event_id
+        and predecessor.earlier_event_id = predecessors.earlier_event_id
+    where predecessor.earlier_status is null or predecessor.earlier_status <> 'refuse'
 ),
 
 recounted as (
