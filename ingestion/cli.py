@@ -88,7 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise LoadError(f"LISTING_PULSE_SOURCE={args.source!r} is not a source; use one of {', '.join(SOURCES)}")
     if args.all_stores:
         return run_all_stores(args)
-    if args.quiet or args.concurrency:
+    if args.quiet or args.concurrency is not None:
         raise LoadError("--quiet and --concurrency go with --all-stores")
 
     def loader(on_landed: Callable[[str], None]) -> list[LoadReport]:
@@ -104,7 +104,9 @@ def run_all_stores(args: argparse.Namespace) -> int:
     if args.store:
         raise LoadError("--store names one store; --all-stores runs every declared store")
     stores = declared_stores(args.source)
-    concurrency = args.concurrency or configured_concurrency()
+    concurrency = configured_concurrency() if args.concurrency is None else args.concurrency
+    if concurrency < 1:
+        raise LoadError(f"concurrency {concurrency} must be at least 1")
     display = Progress(quiet=args.quiet)
     statuses: list[StoreStatus] = []
 

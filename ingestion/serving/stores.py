@@ -86,7 +86,7 @@ def load_stores(
 
     for status in statuses.values():  # every store shown from the start, in declared order
         on_status(status)
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
         futures = {pool.submit(read, store): store for store in stores}
         for future in as_completed(futures):
             status = statuses[futures[future]]
