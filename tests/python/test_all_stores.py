@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -25,7 +26,7 @@ import pytest
 from ingestion.serving import stores
 from ingestion.serving.progress import Progress
 from ingestion.serving.stores import StoreStatus, declared_stores, load_stores
-from ingestion.sources.load import LoadRequest, StoreObservation
+from ingestion.sources.load import LoadError, LoadRequest, StoreObservation
 
 AS_OF = "2026-03-11T09:00:00Z"
 
@@ -172,3 +173,11 @@ def test_at_a_terminal_each_store_keeps_one_line_redrawn_in_place() -> None:
     assert screen.getvalue().split("\x1b[2F\x1b[J")[-1] == (
         "\x1b[2Kstore shop_a: ok: 4 pass(es), 12 page(s), 300 record(s), 1 quarantined\n\x1b[2Kstore shop_b: waiting\n"
     )
+
+
+def test_a_file_drop_store_reads_its_own_folder_and_a_missing_one_fails_alone(tmp_path: Path) -> None:
+    (tmp_path / "shop_a" / "aliexpress").mkdir(parents=True)
+    request = LoadRequest(source="files", path=tmp_path)
+    assert stores.store_request(request, "shop_a").path == tmp_path / "shop_a"
+    with pytest.raises(LoadError, match=re.escape(f"no drop folder {tmp_path / 'shop_b'} for store 'shop_b'")):
+        stores.store_request(request, "shop_b")
