@@ -34,7 +34,7 @@ class Progress:
             if self.live:
                 self.store_lines[status.store_key] = line
                 self._redraw()
-            elif not self.quiet and status.state in ("landing", "ok", "failed"):
+            elif not self.quiet and (status.message or status.state in ("landing", "ok", "failed")):
                 self._write(line)
 
     def dbt_event(self, message: Any) -> None:
@@ -100,7 +100,7 @@ def store_line(status: StoreStatus) -> str:
     counts = f"{status.passes} pass(es), {status.pages} page(s)"
     if status.state == "ok":
         counts += f", {status.records} record(s), {status.quarantined} quarantined"
-    message = f" ({status.message})" if status.message and status.state == "reading" else ""
+    message = f" ({status.message})" if status.message and status.state != "ok" else ""
     return f"store {status.store_key}: {status.state}{message}" + (f": {counts}" if status.pages else "")
 
 

@@ -181,3 +181,23 @@ def test_a_file_drop_store_reads_its_own_folder_and_a_missing_one_fails_alone(tm
     assert stores.store_request(request, "shop_a").path == tmp_path / "shop_a"
     with pytest.raises(LoadError, match=re.escape(f"no drop folder {tmp_path / 'shop_b'} for store 'shop_b'")):
         stores.store_request(request, "shop_b")
+
+
+def test_piped_each_sweep_line_and_warning_of_a_store_is_a_plain_line_and_quiet_shows_none() -> None:
+    events = [
+        StoreStatus("shop_a"),  # waiting: not worth a line
+        StoreStatus("shop_a", "reading", message="aliexpress listings onSelling: 2 page(s), 3 listing(s)"),
+        StoreStatus("shop_a", "landing", passes=4, pages=9, message="warning: a field was renamed"),
+    ]
+    piped, quiet = io.StringIO(), io.StringIO()
+    for stream, is_quiet in ((piped, False), (quiet, True)):
+        progress = Progress(stream, quiet=is_quiet)
+        for status in events:
+            progress.store(status)
+        progress.summary("1 store(s) landed (shop_a); exit 0 published")
+    assert piped.getvalue() == (
+        "store shop_a: reading (aliexpress listings onSelling: 2 page(s), 3 listing(s))\n"
+        "store shop_a: landing (warning: a field was renamed): 4 pass(es), 9 page(s)\n"
+        "1 store(s) landed (shop_a); exit 0 published\n"
+    )
+    assert quiet.getvalue() == "1 store(s) landed (shop_a); exit 0 published\n"
