@@ -168,7 +168,7 @@ def run(
     paths = paths or Paths.configured()
     log = RunLog(paths.run_log, command)
     started = time.monotonic()
-    skipped: list[str] = []
+    skipped: list[str] = []  # filled by the load: stores `run --all-stores` skipped turn 0 or 10 into 15
     try:
         with run_lock(paths.lock, wait_seconds):
             code = _steps(log, paths, as_of, loader, say, skipped, dbt_progress)

@@ -25,6 +25,7 @@ import pytest
 
 from ingestion.serving import stores
 from ingestion.serving.progress import Progress
+from ingestion.serving.run import ExitCode, Paths, run
 from ingestion.serving.stores import StoreStatus, declared_stores, load_stores
 from ingestion.sources.load import LoadError, LoadRequest, StoreObservation
 
@@ -201,3 +202,23 @@ def test_piped_each_sweep_line_and_warning_of_a_store_is_a_plain_line_and_quiet_
         "1 store(s) landed (shop_a); exit 0 published\n"
     )
     assert quiet.getvalue() == "1 store(s) landed (shop_a); exit 0 published\n"
+
+
+def test_when_every_store_fails_nothing_is_built_and_the_run_exits_20(tmp_path: Path) -> None:
+    paths = Paths(
+        tmp_path / "b.duckdb", tmp_path / "published" / "p.duckdb", tmp_path / "b.lock", tmp_path / "log.jsonl"
+    )
+    failed = [StoreStatus("shop_a", "failed", message="SourceAuthError: refresh SOURCES__ALIEXPRESS__SHOP_A__SESSION")]
+
+    code = run("run", None, lambda on_landed: failed, paths=paths, say=lambda line: None)
+
+    assert code == ExitCode.LOAD_FAILED
+    records = [json.loads(line) for line in paths.run_log.read_text().splitlines()]
+    assert [(r["step"], r["outcome"]) for r in records] == [
+        ("load", "started"),
+        ("load", "failed"),
+        ("store", "failed"),
+        ("run", "finished"),
+    ]
+    assert records[2]["detail"] == ["SourceAuthError: refresh SOURCES__ALIEXPRESS__SHOP_A__SESSION"]
+    assert not paths.build.exists() and not paths.published.exists()
