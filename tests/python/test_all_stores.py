@@ -222,3 +222,23 @@ def test_when_every_store_fails_nothing_is_built_and_the_run_exits_20(tmp_path: 
     ]
     assert records[2]["detail"] == ["SourceAuthError: refresh SOURCES__ALIEXPRESS__SHOP_A__SESSION"]
     assert not paths.build.exists() and not paths.published.exists()
+
+
+def test_without_a_list_the_stores_are_the_settings_sections(tmp_path: Path) -> None:
+    # A project whose secrets give shop_b and shop_a AliExpress sections and shop_c a BigCommerce one; the
+    # top-level page_size is a setting every store shares, not a store.
+    (tmp_path / ".dlt").mkdir()
+    (tmp_path / ".dlt" / "secrets.toml").write_text(
+        '[sources.aliexpress]\npage_size = 20\n[sources.aliexpress.shop_b]\nsession = "x"\n'
+        '[sources.aliexpress.shop_a]\nsession = "y"\n[sources.bigcommerce.shop_c]\naccess_token = "z"\n'
+    )
+    env = {**os.environ, "DLT_PROJECT_DIR": str(tmp_path)}
+    env.pop("LISTING_PULSE__STORES", None)
+    printed = subprocess.run(
+        [sys.executable, "-c", "from ingestion.serving.stores import declared_stores; print(declared_stores('api'))"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert printed == "['shop_a', 'shop_b', 'shop_c']\n"
