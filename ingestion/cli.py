@@ -13,7 +13,9 @@ import duckdb
 
 from ingestion import paths  # first: sets DLT_PROJECT_DIR and DBT_PROFILES_DIR
 from ingestion.serving.dbt import query, run_dbt
+from ingestion.serving.progress import Progress
 from ingestion.serving.run import ExitCode, Locked, run, run_lock
+from ingestion.serving.stores import StoreStatus, configured_concurrency, declared_stores, load_stores
 from ingestion.sources.common.http import SourceError
 from ingestion.sources.load import SOURCES, LoadError, LoadReport, LoadRequest, land
 
@@ -84,6 +86,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     args.source = args.source or paths.configured_source()
     if args.source not in SOURCES:
         raise LoadError(f"LISTING_PULSE_SOURCE={args.source!r} is not a source; use one of {', '.join(SOURCES)}")
+    if args.all_stores:
+        return run_all_stores(args)
+    if args.quiet or args.concurrency is not None:
+        raise LoadError("--quiet and --concurrency go with --all-stores")
 
     def loader(on_landed: Callable[[str], None]) -> list[LoadReport]:
         reports = land(load_request(args), progress, on_landed)
@@ -92,6 +98,34 @@ def cmd_run(args: argparse.Namespace) -> int:
         return reports
 
     return run("run", args.as_of, loader, args.wait)
+
+
+def run_all_stores(args: argparse.Namespace) -> int:
+    if args.store:
+        raise LoadError("--store names one store; --all-stores runs every declared store")
+    stores = declared_stores(args.source)
+    concurrency = configured_concurrency() if args.concurrency is None else args.concurrency
+    if concurrency < 1:
+        raise LoadError(f"concurrency {concurrency} must be at least 1")
+    display = Progress(quiet=args.quiet)
+    statuses: list[StoreStatus] = []
+
+    def loader(on_landed: Callable[[str], None]) -> list[StoreStatus]:
+        statuses.extend(load_stores(load_request(args), stores, concurrency, display.store, on_landed))
+        return statuses
+
+    code = run("run", args.as_of, loader, args.wait, say=display.say, dbt_progress=display.dbt_event)
+    display.summary(stores_summary(statuses, ExitCode(code)))
+    return code
+
+
+def stores_summary(statuses: list[StoreStatus], code: ExitCode) -> str:
+    landed = [status.store_key for status in statuses if status.state == "ok"]
+    failed = [status.store_key for status in statuses if status.state == "failed"]
+    line = f"{len(landed)} store(s) landed" + (f" ({', '.join(landed)})" if landed else "")
+    if failed:
+        line += f", {len(failed)} skipped ({', '.join(failed)})"
+    return f"{line}; exit {int(code)} {code.name.lower()}"
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -221,6 +255,22 @@ def parser() -> argparse.ArgumentParser:
         "(exit codes: README 'Serving BI tools and scheduling')",
     )
     add_load_options(run_command, default_source=None)
+    run_command.add_argument(
+        "--all-stores",
+        action="store_true",
+        help="every declared store (listing_pulse.stores, else the store sections; sample: default and "
+        "sister_store), read side by side, landed one by one, then one build and one publish (exit 15: "
+        "published, some stores skipped)",
+    )
+    run_command.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="with --all-stores: stores read at once (default: listing_pulse.concurrency, else 2)",
+    )
+    run_command.add_argument(
+        "--quiet", action="store_true", help="with --all-stores: print only errors and the final summary (cron)"
+    )
     run_command.set_defaults(run=cmd_run)
 
     publish_command = commands.add_parser(

@@ -27,6 +27,7 @@ from ingestion import paths
 from ingestion.report.render import REPORT_NAME, render_report
 from ingestion.serving.dbt import invoke_dbt
 from ingestion.serving.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
+from ingestion.serving.stores import StoreStatus
 from ingestion.sources.load import LoadReport
 
 # Fault injection for the tests that kill a run at a known point: set to `load:aliexpress` (after the
@@ -40,6 +41,7 @@ class ExitCode(IntEnum):
 
     PUBLISHED = 0
     PUBLISHED_WITH_WARNINGS = 10
+    PUBLISHED_STORES_SKIPPED = 15  # run --all-stores: published without the stores whose load failed
     LOAD_FAILED = 20
     BUILD_FAILED = 30
     PUBLISH_FAILED = 40
@@ -146,7 +148,9 @@ class Paths:
         return cls(paths.database_path(), paths.published_path(), paths.lock_path(), paths.run_log_path())
 
 
-Loader = Callable[[Callable[[str], None]], list[LoadReport]]
+# Lands the data, calling its argument with each source's name once that source landed: one store's reports,
+# or (run --all-stores) each store's status, a failed store skipped.
+Loader = Callable[[Callable[[str], None]], list[LoadReport] | list[StoreStatus]]
 
 
 def run(
@@ -156,19 +160,23 @@ def run(
     wait_seconds: float = 0,
     paths: Paths | None = None,
     say: Callable[[str], None] = print,
+    dbt_progress: Callable[[Any], None] | None = None,
 ) -> ExitCode:
     """Load (when `loader` is given), check freshness, build at `as_of`, publish; log each step.
-    `loader` lands the data and calls its argument with each source's name once that source landed.
-    `as_of` None means the moment the build starts, after the load: a load observed "now" must be seen."""
+    `as_of` None means the moment the build starts, after the load: a load observed "now" must be seen.
+    `dbt_progress` (a progress display) receives dbt's events during the build; dbt's own console log is off."""
     paths = paths or Paths.configured()
     log = RunLog(paths.run_log, command)
     started = time.monotonic()
+    skipped: list[str] = []  # filled by the load: stores `run --all-stores` skipped turn 0 or 10 into 15
     try:
         with run_lock(paths.lock, wait_seconds):
-            code = _steps(log, paths, as_of, loader, say)
+            code = _steps(log, paths, as_of, loader, say, skipped, dbt_progress)
     except Locked as exc:
         _complain(str(exc))
         code = ExitCode.LOCKED
+    if skipped and code in (ExitCode.PUBLISHED, ExitCode.PUBLISHED_WITH_WARNINGS):
+        code = ExitCode.PUBLISHED_STORES_SKIPPED
     log.write(
         "run",
         "finished",
@@ -181,7 +189,13 @@ def run(
 
 
 def _steps(
-    log: RunLog, paths: Paths, as_of: datetime | None, loader: Loader | None, say: Callable[[str], None]
+    log: RunLog,
+    paths: Paths,
+    as_of: datetime | None,
+    loader: Loader | None,
+    say: Callable[[str], None],
+    skipped: list[str],
+    dbt_progress: Callable[[Any], None] | None,
 ) -> ExitCode:
     stale = remove_stale_temp_files(paths.published)
     if stale:
@@ -190,7 +204,13 @@ def _steps(
     if loader is not None:
         try:
             with log.step("load") as record:
-                reports = loader(lambda source: pause_point(f"load:{source}", log))
+                landed = loader(lambda source: pause_point(f"load:{source}", log))
+                stores = [item for item in landed if isinstance(item, StoreStatus)]
+                reports = [item for item in landed if isinstance(item, LoadReport)]
+                reports += [report for store in stores for report in store.reports]
+                skipped += [store.store_key for store in stores if store.state == "failed"]
+                if skipped:
+                    record["outcome"] = "failed" if len(skipped) == len(stores) else "warn"
                 rows: dict[str, int] = {}
                 for report in reports:
                     for name, count in report.row_counts.items():
@@ -204,13 +224,21 @@ def _steps(
         except Exception as exc:  # any failure to land: the build and the published file stay as they were
             _complain(f"load failed: {exc}. Nothing was built or published; the published file is unchanged.")
             return ExitCode.LOAD_FAILED
+        for store in stores:
+            _log_store(log, store)
+        if skipped:
+            _complain(f"load failed for store(s) {', '.join(skipped)}: skipped (see the run log's store lines)")
+        if stores and len(skipped) == len(stores):
+            _complain("every store failed to load. Nothing was built or published; the published file is unchanged.")
+            return ExitCode.LOAD_FAILED
 
     as_of = as_of or datetime.now(UTC)
+    dbt_log = ["--log-level", "none"] if dbt_progress else []  # the display shows dbt's progress instead
 
     # Parse once, without vars: a new `as_of` every run would otherwise make dbt parse the whole project
     # again (vars invalidate its partial parsing); freshness and build reuse the manifest with their vars.
     with log.step("parse") as record:
-        parsed = invoke_dbt(["parse"], db_path=paths.build)
+        parsed = invoke_dbt(["parse", *dbt_log], db_path=paths.build)
         record["outcome"] = "ok" if parsed.success else "failed"
     if not parsed.success:
         _complain(f"dbt could not parse the project ({parsed.exception or 'see above'}); nothing was published.")
@@ -219,7 +247,7 @@ def _steps(
 
     with log.step("freshness") as record:
         freshness = dbt_outcome(
-            invoke_dbt(["source", "freshness"], as_of=as_of, db_path=paths.build, manifest=manifest)
+            invoke_dbt(["source", "freshness", *dbt_log], as_of=as_of, db_path=paths.build, manifest=manifest)
         )
         # Stale or missing sources are about the merchant's data: they warn and still publish (DECISIONLOG: Severity).
         record.update(
@@ -233,7 +261,11 @@ def _steps(
     try:
         with log.step("build") as record:
             result = invoke_dbt(
-                ["build"], as_of=as_of, db_path=paths.build, manifest=manifest, callbacks=[_pause_in_build(log)]
+                ["build", *dbt_log],
+                as_of=as_of,
+                db_path=paths.build,
+                manifest=manifest,
+                callbacks=[_pause_in_build(log), *([dbt_progress] if dbt_progress else [])],
             )
             build = dbt_outcome(result)
             record.update(
@@ -271,6 +303,22 @@ def _steps(
         return ExitCode.PUBLISHED_WITH_WARNINGS
     say(f"report written to {report_path}")
     return ExitCode.PUBLISHED_WITH_WARNINGS if _warned(freshness, build) else ExitCode.PUBLISHED
+
+
+def _log_store(log: RunLog, store: StoreStatus) -> None:
+    """One line per store of `run --all-stores`: what it landed, or why it was skipped."""
+    rows: dict[str, int] = {}
+    for report in store.reports:
+        for name, count in report.row_counts.items():
+            rows[name] = rows.get(name, 0) + count
+    log.write(
+        "store",
+        store.state,
+        store_key=store.store_key,
+        rows=rows,
+        quarantined=store.quarantined,
+        detail=[store.message] if store.state == "failed" else [],
+    )
 
 
 def _warned(*outcomes: DbtOutcome) -> bool:

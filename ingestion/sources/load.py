@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -223,20 +224,56 @@ class LoadRequest:
     store: str | None = None
 
 
+@dataclass
+class StoreObservation:
+    """One observation of one store, read but not landed yet."""
+
+    store_key: str
+    observed_at: datetime
+    aliexpress: AliExpressCapture | None
+    bigcommerce: BigCommerceCapture | None
+
+
 def land(
     request: LoadRequest,
     progress: Callable[[str], None] = lambda line: None,
     on_landed: Callable[[str], None] | None = None,
 ) -> list[LoadReport]:
     """Land what `request` names; `on_landed(source)` after each source landed."""
+    return land_observations(read_observations(request, progress), request.source, progress, on_landed)
+
+
+def land_observations(
+    observations: list[StoreObservation],
+    source: str,
+    progress: Callable[[str], None] = lambda line: None,
+    on_landed: Callable[[str], None] | None = None,
+) -> list[LoadReport]:
+    """Land observations `read_observations` read, oldest first; the API and file-drop loads say their notes."""
+    reports = [
+        load_observation(o.store_key, o.observed_at, o.aliexpress, o.bigcommerce, on_landed=on_landed)
+        for o in observations
+    ]
+    if source != "sample":
+        _say_notes(reports, progress)
+    return reports
+
+
+def read_observations(
+    request: LoadRequest,
+    progress: Callable[[str], None] = lambda line: None,
+    warehouse_lock: AbstractContextManager[Any] | None = None,
+) -> list[StoreObservation]:
+    """Sweep, read or generate what `request` names, writing nothing. `warehouse_lock` is held while the
+    API sweep reads the build file (which listings are landed), so reads and loads in one process never
+    open the file at once."""
     if request.source == "sample":
         from ingestion.sources.sample.scenarios import generate
 
         store_key = request.store or request.scenario
-        observations = generate(request.scenario, request.as_of or datetime.now(UTC), seed=request.seed)
         return [
-            load_observation(store_key, o.observed_at, o.aliexpress, o.bigcommerce, on_landed=on_landed)
-            for o in observations
+            StoreObservation(store_key, o.observed_at, o.aliexpress, o.bigcommerce)
+            for o in generate(request.scenario, request.as_of or datetime.now(UTC), seed=request.seed)
         ]
     if request.source == "api":
         from ingestion.sources.sweep import sweep_store
@@ -245,12 +282,8 @@ def land(
             raise LoadError("--path and --observed-at apply to --source files; an API load is observed now")
         store_key = request.store or "default"
         observed_at = datetime.now(UTC)
-        capture = sweep_store(store_key, paths.database_path(), progress)
-        reports = [
-            load_observation(store_key, observed_at, capture.aliexpress, capture.bigcommerce, on_landed=on_landed)
-        ]
-        _say_notes(reports, progress)
-        return reports
+        capture = sweep_store(store_key, paths.database_path(), progress, warehouse_lock=warehouse_lock)
+        return [StoreObservation(store_key, observed_at, capture.aliexpress, capture.bigcommerce)]
     if request.source == "files":
         from ingestion.sources.aliexpress.files import read_drop as read_aliexpress
         from ingestion.sources.bigcommerce.files import read_drop as read_bigcommerce
@@ -272,11 +305,7 @@ def land(
                 "give the time the responses were saved"
             )
         store_key = request.store or "default"
-        reports = [
-            load_observation(store_key, observed_at, aliexpress_capture, bigcommerce_capture, on_landed=on_landed)
-        ]
-        _say_notes(reports, progress)
-        return reports
+        return [StoreObservation(store_key, observed_at, aliexpress_capture, bigcommerce_capture)]
     raise LoadError(f"source {request.source!r} is not one of {', '.join(SOURCES)}")
 
 

@@ -7,8 +7,10 @@ without data) loads nothing: no half-committed observation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ingestion.sources.aliexpress import client as aliexpress
 from ingestion.sources.bigcommerce import client as bigcommerce
@@ -27,15 +29,18 @@ def sweep_store(
     db_path: Path,
     progress: Callable[[str], None] = lambda line: None,
     http: Callable[[], HttpCaller] | None = None,
+    warehouse_lock: AbstractContextManager[Any] | None = None,
 ) -> StoreCapture:
     """Sweep AliExpress then BigCommerce for `store_key` with its configured settings.
 
     `db_path` tells AliExpress which listing details are already landed (only new or changed ones are
-    fetched); `http` builds the HTTP layer (tests inject one that never sleeps).
+    fetched); `http` builds the HTTP layer (tests inject one that never sleeps); `warehouse_lock`, when
+    given, is held while that is read (sweeps running beside a load in the same process).
     """
     aliexpress_client = aliexpress.new_client(aliexpress.load_settings(store_key), http() if http else None)
     bigcommerce_client = bigcommerce.new_client(bigcommerce.load_settings(store_key), http() if http else None)
-    landed = aliexpress.read_landed(db_path, store_key)
+    with warehouse_lock or nullcontext():
+        landed = aliexpress.read_landed(db_path, store_key)
     return StoreCapture(
         aliexpress=aliexpress.sweep(aliexpress_client, landed, progress),
         bigcommerce=bigcommerce.sweep(bigcommerce_client, progress),

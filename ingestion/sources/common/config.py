@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import dlt
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 from dlt.common.configuration.inject import with_config
 
@@ -31,3 +32,14 @@ def resolve(spec: Callable[..., dict[str, Any]], source: str, store_key: str) ->
             f"{source} settings missing for store {store_key!r}: set {missing} "
             f"(or put them under [sources.{source}.{store_key}] in .dlt/secrets.toml)"
         ) from None
+
+
+def store_sections(source: str) -> list[str]:
+    """The store keys with a `[sources.<source>.KEY]` section in a dlt TOML file. Env vars cannot be listed
+    this way: a store set only by env vars is declared in the `listing_pulse.stores` list."""
+    keys: set[str] = set()
+    for provider in dlt.config.config_providers:
+        section, _ = provider.get_value(source, dict, None, "sources")
+        if isinstance(section, dict):
+            keys |= {key for key, value in section.items() if isinstance(value, dict)}
+    return sorted(keys)
