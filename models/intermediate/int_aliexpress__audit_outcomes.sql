@@ -3,7 +3,15 @@
 --   * a move out of rejected with no non-refuse outcome since the last refuse -> `auditing`
 --     (so a fixed-and-re-rejected listing counts twice, as the card page documents);
 --   * in a store that has no audit feed at all, a move into rejected -> `refuse`.
-with received as (
+with audit_events as (
+    select * from {{ ref('stg_aliexpress__audit_events') }}
+),
+
+versions as (
+    select * from {{ ref('int_aliexpress__listing_versions') }}
+),
+
+received as (
     select
         store_key,
         product_id,
@@ -13,12 +21,8 @@ with received as (
         reason_code,
         reason_message,
         false as is_derived
-    from {{ ref('stg_aliexpress__audit_events') }}
+    from audit_events
     where outcome_at is not null
-),
-
-versions as (
-    select * from {{ ref('int_aliexpress__listing_versions') }}
 ),
 
 stores_with_feed as (

@@ -1,12 +1,16 @@
 -- One row per rejection transition: a `refuse` whose predecessor in the listing's full outcome history,
 -- ordered by (outcome_at, event_id), is absent or not `refuse`. Independent of as_of.
-with outcomes as (
+with audit_outcomes as (
+    select * from {{ ref('int_aliexpress__audit_outcomes') }}
+),
+
+outcomes as (
     select
         *,
         lag(outcome_status) over (
             partition by store_key, product_id order by outcome_at, event_id
         ) as previous_status
-    from {{ ref('int_aliexpress__audit_outcomes') }}
+    from audit_outcomes
 ),
 
 reasons as (

@@ -7,7 +7,7 @@ with transitions as (
 ),
 
 stores as (
-    select store_key from {{ ref('int_store_observations') }}
+    select * from {{ ref('int_store_observations') }}
 ),
 
 registry as (

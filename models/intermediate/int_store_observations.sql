@@ -1,9 +1,17 @@
 -- One row per store ever observed: its latest observation at or before as_of by each source
 -- (null: not yet observed at as_of, so its RT cards are null, not 0).
-with observations as (
-    select store_key, 'aliexpress' as source_name, observed_at from {{ ref('stg_aliexpress__observations') }}
+with aliexpress_observations as (
+    select * from {{ ref('stg_aliexpress__observations') }}
+),
+
+bigcommerce_observations as (
+    select * from {{ ref('stg_bigcommerce__observations') }}
+),
+
+observations as (
+    select store_key, 'aliexpress' as source_name, observed_at from aliexpress_observations
     union all
-    select store_key, 'bigcommerce' as source_name, observed_at from {{ ref('stg_bigcommerce__observations') }}
+    select store_key, 'bigcommerce' as source_name, observed_at from bigcommerce_observations
 )
 
 select

@@ -4,13 +4,17 @@ with all_transitions as (
     select * from {{ ref('int_aliexpress__rejection_transitions') }}
 ),
 
-card_window as (
+rejection_windows as (
     select * from {{ ref('int_aliexpress__rejection_windows') }}
-    where windows_before = 0
 ),
 
 listings as (
     select * from {{ ref('int_aliexpress__listings_at_as_of') }}
+),
+
+card_window as (
+    select * from rejection_windows
+    where windows_before = 0
 ),
 
 transitions as (

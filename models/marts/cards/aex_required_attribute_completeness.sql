@@ -5,21 +5,29 @@ with listings as (
     select * from {{ ref('int_aliexpress__listings_at_as_of') }}
 ),
 
+listing_details as (
+    select * from {{ ref('stg_aliexpress__listing_details') }}
+),
+
+listing_attributes as (
+    select * from {{ ref('stg_aliexpress__listing_attributes') }}
+),
+
+required as (
+    select * from {{ ref('required_attributes') }}
+),
+
 details as (
     select store_key, product_id, category_id
-    from {{ ref('stg_aliexpress__listing_details') }}
+    from listing_details
     where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
 filled as (
     select distinct store_key, product_id, attribute_id
-    from {{ ref('stg_aliexpress__listing_attributes') }}
+    from listing_attributes
     where {{ valid_at('valid_from', 'valid_to', as_of()) }}
         and nullif(trim(attribute_value), '') is not null
-),
-
-required as (
-    select * from {{ ref('required_attributes') }}
 ),
 
 missing as (

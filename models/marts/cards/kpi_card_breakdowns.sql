@@ -1,26 +1,38 @@
 -- One row per store, card and bucket: aex_total_listings and aex_rejected_auditing_listings by
 -- lifecycle state, aex_rejected_listings_24h by rejection cause, with each bucket's share of the card
 -- and whether it is the top bucket.
-with card_window as (
+with rejection_windows as (
     select * from {{ ref('int_aliexpress__rejection_windows') }}
-    where windows_before = 0
 ),
 
 transitions as (
     select * from {{ ref('int_aliexpress__rejection_transitions') }}
 ),
 
+aex_total_listings as (
+    select * from {{ ref('aex_total_listings') }}
+),
+
+aex_rejected_auditing_listings as (
+    select * from {{ ref('aex_rejected_auditing_listings') }}
+),
+
+card_window as (
+    select * from rejection_windows
+    where windows_before = 0
+),
+
 buckets as (
     select store_key, 'aex_total_listings' as card_key, 'lifecycle_state' as dimension,
         lifecycle_state as bucket, count(*) as value
-    from {{ ref('aex_total_listings') }}
+    from aex_total_listings
     group by store_key, lifecycle_state
 
     union all
 
     select store_key, 'aex_rejected_auditing_listings' as card_key, 'lifecycle_state' as dimension,
         lifecycle_state as bucket, count(*) as value
-    from {{ ref('aex_rejected_auditing_listings') }}
+    from aex_rejected_auditing_listings
     group by store_key, lifecycle_state
 
     union all

@@ -9,8 +9,12 @@ registry as (
     select * from {{ ref('kpi_card_registry') }}
 ),
 
-alert_thresholds as (
+alert_profiles as (
     select * from {{ ref('alert_profiles') }}
+),
+
+alert_thresholds as (
+    select * from alert_profiles
     where alert_profile = '{{ var("alert_profile") }}'
 ),
 

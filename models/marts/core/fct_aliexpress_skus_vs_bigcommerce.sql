@@ -1,12 +1,24 @@
 -- One row per AliExpress SKU of a listing current at as_of (store, product, SKU id): how it matches
 -- BigCommerce, both stocks, and whether it is an oversell case for aex_xc_listed_but_oos_on_bc.
-with skus as (
+with listing_skus as (
     select * from {{ ref('stg_aliexpress__listing_skus') }}
-    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
 listings as (
     select * from {{ ref('int_aliexpress__listings_at_as_of') }}
+),
+
+sku_map_overrides as (
+    select * from {{ ref('sku_map_overrides') }}
+),
+
+oos_whitelist as (
+    select * from {{ ref('oos_whitelist') }}
+),
+
+skus as (
+    select * from listing_skus
+    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
 -- Seed rows scoped to one store or to every store (`*`). A SKU may have both, or repeated rows: the
@@ -16,7 +28,7 @@ overrides as (
         store_key,
         {{ normalize_sku('aliexpress_sku_code') }} as aliexpress_sku_key,
         {{ normalize_sku('bigcommerce_sku') }} as bigcommerce_sku_key
-    from {{ ref('sku_map_overrides') }}
+    from sku_map_overrides
 ),
 
 whitelist as (
@@ -24,7 +36,7 @@ whitelist as (
         store_key,
         {{ normalize_sku('sku_code') }} as sku_key,
         exclusion_reason
-    from {{ ref('oos_whitelist') }}
+    from oos_whitelist
 ),
 
 bc_variants as (
