@@ -30,7 +30,11 @@ stores_with_feed as (
 ),
 
 moves_out_of_rejected as (
-    select store_key, product_id, valid_from as moved_at, state_since
+    select
+        store_key,
+        product_id,
+        valid_from as moved_at,
+        state_since
     from versions
     where previous_state = 'rejected' and lifecycle_state <> 'rejected'
 ),
@@ -44,10 +48,11 @@ last_refuse_before_move as (
         max(received.outcome_at) as last_refuse_at
     from moves_out_of_rejected as moves
     left join received
-        on received.store_key = moves.store_key
-        and received.product_id = moves.product_id
-        and received.outcome_status = 'refuse'
-        and received.outcome_at <= moves.moved_at
+        on
+            moves.store_key = received.store_key
+            and moves.product_id = received.product_id
+            and received.outcome_status = 'refuse'
+            and moves.moved_at >= received.outcome_at
     group by moves.store_key, moves.product_id, moves.moved_at
 ),
 
@@ -65,7 +70,8 @@ derived_resubmissions as (
     where not exists (
         select 1
         from received
-        where received.store_key = moves.store_key
+        where
+            received.store_key = moves.store_key
             and received.product_id = moves.product_id
             and received.outcome_status <> 'refuse'
             and received.outcome_at <= moves.moved_at
@@ -84,8 +90,9 @@ derived_rejections as (
         'Entered the rejected state in the catalogue; the store has no audit feed' as reason_message,
         true as is_derived
     from versions
-    left join stores_with_feed on stores_with_feed.store_key = versions.store_key
-    where stores_with_feed.store_key is null
+    left join stores_with_feed on versions.store_key = stores_with_feed.store_key
+    where
+        stores_with_feed.store_key is null
         and versions.lifecycle_state = 'rejected'
         and versions.previous_state is not null
         and versions.previous_state <> 'rejected'

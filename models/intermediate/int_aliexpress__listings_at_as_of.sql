@@ -46,8 +46,9 @@ latest_rejection as (
                 order by outcomes.outcome_at desc, outcomes.event_id desc
             ) as recency
         from audit_outcomes as outcomes
-        left join rejection_reasons as reasons on reasons.reason_code = outcomes.reason_code
-        where outcomes.outcome_status = 'refuse'
+        left join rejection_reasons as reasons on outcomes.reason_code = reasons.reason_code
+        where
+            outcomes.outcome_status = 'refuse'
             and outcomes.outcome_at <= {{ as_of() }}
     ) as ranked
     where recency = 1
@@ -70,10 +71,11 @@ select
     latest_rejection.outcome_at as last_rejected_at,
     latest_rejection.reason_code as last_rejection_reason_code,
     latest_rejection.reason_message as last_rejection_reason,
-    case when latest_rejection.product_id is not null then coalesce(latest_rejection.cause, 'other') end as last_rejection_cause,
+    case when latest_rejection.product_id is not null then coalesce(latest_rejection.cause, 'other') end
+        as last_rejection_cause,
     latest_rejection.suggested_action as last_rejection_action
 from versions
 left join skus
-    on skus.store_key = versions.store_key and skus.product_id = versions.product_id
+    on versions.store_key = skus.store_key and versions.product_id = skus.product_id
 left join latest_rejection
-    on latest_rejection.store_key = versions.store_key and latest_rejection.product_id = versions.product_id
+    on versions.store_key = latest_rejection.store_key and versions.product_id = latest_rejection.product_id

@@ -29,6 +29,7 @@ select
     outcomes.is_derived,
     outcomes.previous_status
 from outcomes
-left join reasons on reasons.reason_code = outcomes.reason_code
-where outcomes.outcome_status = 'refuse'
+left join reasons on outcomes.reason_code = reasons.reason_code
+where
+    outcomes.outcome_status = 'refuse'
     and (outcomes.previous_status is null or outcomes.previous_status <> 'refuse')

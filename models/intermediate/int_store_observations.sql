@@ -9,14 +9,26 @@ bigcommerce_observations as (
 ),
 
 observations as (
-    select store_key, 'aliexpress' as source_name, observed_at from aliexpress_observations
+    select
+        store_key,
+        'aliexpress' as source_name,
+        observed_at
+    from aliexpress_observations
     union all
-    select store_key, 'bigcommerce' as source_name, observed_at from bigcommerce_observations
+    select
+        store_key,
+        'bigcommerce' as source_name,
+        observed_at
+    from bigcommerce_observations
 )
 
 select
     store_key,
-    max(case when source_name = 'aliexpress' and observed_at <= {{ as_of() }} then observed_at end) as aliexpress_observed_at,
-    max(case when source_name = 'bigcommerce' and observed_at <= {{ as_of() }} then observed_at end) as bigcommerce_observed_at
+    max(
+        case when source_name = 'aliexpress' and observed_at <= {{ as_of() }} then observed_at end
+    ) as aliexpress_observed_at,
+    max(
+        case when source_name = 'bigcommerce' and observed_at <= {{ as_of() }} then observed_at end
+    ) as bigcommerce_observed_at
 from observations
 group by store_key

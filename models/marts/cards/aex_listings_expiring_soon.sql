@@ -12,6 +12,7 @@ select
     {{ dbt.datediff(as_of(), 'offline_at', 'day') }} as days_to_expiry,
     aliexpress_stock
 from listings
-where lifecycle_state = 'active'
+where
+    lifecycle_state = 'active'
     and offline_at > {{ as_of() }}
     and offline_at <= {{ dbt.dateadd('day', var('expiring_soon_days'), as_of()) }}

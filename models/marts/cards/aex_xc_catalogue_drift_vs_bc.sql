@@ -21,11 +21,18 @@ select
     aliexpress_stock - bc_stock as stock_difference,
     is_bc_oos
 from skus_vs_bigcommerce
-where is_listing_active
+where
+    is_listing_active
     and match_status = 'matched'
     and bc_stock_source <> 'untracked'
     and (
         (is_bc_oos and coalesce(aliexpress_stock, 0) > 0)
-        or (bc_stock_source = 'product' and coalesce(aliexpress_stock, 0) - bc_stock > {{ var('stock_drift_tolerance') }})
-        or (bc_stock_source <> 'product' and abs(coalesce(aliexpress_stock, 0) - bc_stock) > {{ var('stock_drift_tolerance') }})
+        or (
+            bc_stock_source = 'product'
+            and coalesce(aliexpress_stock, 0) - bc_stock > {{ var('stock_drift_tolerance') }}
+        )
+        or (
+            bc_stock_source <> 'product'
+            and abs(coalesce(aliexpress_stock, 0) - bc_stock) > {{ var('stock_drift_tolerance') }}
+        )
     )

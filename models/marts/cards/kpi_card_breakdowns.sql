@@ -23,26 +23,39 @@ card_window as (
 ),
 
 buckets as (
-    select store_key, 'aex_total_listings' as card_key, 'lifecycle_state' as dimension,
-        lifecycle_state as bucket, count(*) as value
+    select
+        store_key,
+        'aex_total_listings' as card_key,
+        'lifecycle_state' as dimension,
+        lifecycle_state as bucket,
+        count(*) as value
     from aex_total_listings
     group by store_key, lifecycle_state
 
     union all
 
-    select store_key, 'aex_rejected_auditing_listings' as card_key, 'lifecycle_state' as dimension,
-        lifecycle_state as bucket, count(*) as value
+    select
+        store_key,
+        'aex_rejected_auditing_listings' as card_key,
+        'lifecycle_state' as dimension,
+        lifecycle_state as bucket,
+        count(*) as value
     from aex_rejected_auditing_listings
     group by store_key, lifecycle_state
 
     union all
 
-    select transitions.store_key, 'aex_rejected_listings_24h' as card_key, 'cause' as dimension,
-        transitions.cause as bucket, count(*) as value
+    select
+        transitions.store_key,
+        'aex_rejected_listings_24h' as card_key,
+        'cause' as dimension,
+        transitions.cause as bucket,
+        count(*) as value
     from transitions
     inner join card_window
-        on card_window.store_key = transitions.store_key
-        and {{ in_window('transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
+        on
+            transitions.store_key = card_window.store_key
+            and {{ in_window('transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
     group by transitions.store_key, transitions.cause
 ),
 
@@ -50,7 +63,7 @@ shared as (
     select
         *,
         sum(value) over (partition by store_key, card_key) as card_value,
-        row_number() over (partition by store_key, card_key order by value desc, bucket) as bucket_rank
+        row_number() over (partition by store_key, card_key order by value desc, bucket asc) as bucket_rank
     from buckets
 )
 

@@ -63,8 +63,9 @@ skus_with_override as (
         ) as override_rank
     from skus
     left join overrides
-        on (overrides.store_key = skus.store_key or overrides.store_key = '*')
-        and overrides.aliexpress_sku_key = {{ normalize_sku('skus.sku_code') }}
+        on
+            (skus.store_key = overrides.store_key or overrides.store_key = '*')
+            and overrides.aliexpress_sku_key = {{ normalize_sku('skus.sku_code') }}
 ),
 
 aliexpress_skus as (
@@ -80,7 +81,7 @@ aliexpress_skus as (
         skus.valid_from as aliexpress_observed_since
     from skus_with_override as skus
     inner join listings
-        on listings.store_key = skus.store_key and listings.product_id = skus.product_id
+        on skus.store_key = listings.store_key and skus.product_id = listings.product_id
     where skus.override_rank = 1
 ),
 
@@ -96,8 +97,9 @@ matched as (
         bc_by_sku.bc_variant_count
     from aliexpress_skus
     left join bc_by_sku
-        on bc_by_sku.store_key = aliexpress_skus.store_key
-        and bc_by_sku.sku_key = aliexpress_skus.sku_key
+        on
+            aliexpress_skus.store_key = bc_by_sku.store_key
+            and aliexpress_skus.sku_key = bc_by_sku.sku_key
 ),
 
 joined as (
@@ -119,26 +121,32 @@ joined as (
         ) as whitelist_rank
     from matched
     left join bc_variants
-        on matched.match_status = 'matched'
-        and bc_variants.store_key = matched.store_key
-        and bc_variants.sku_key = matched.sku_key
+        on
+            matched.match_status = 'matched'
+            and matched.store_key = bc_variants.store_key
+            and matched.sku_key = bc_variants.sku_key
     left join whitelist
-        on (whitelist.store_key = matched.store_key or whitelist.store_key = '*')
-        and whitelist.sku_key = matched.sku_key
+        on
+            (matched.store_key = whitelist.store_key or whitelist.store_key = '*')
+            and matched.sku_key = whitelist.sku_key
 ),
 
 classified as (
     select
         joined.*,
-        (is_listing_active and coalesce(aliexpress_stock, 0) > 0) as is_buyable_on_aliexpress,
+        (joined.is_listing_active and coalesce(joined.aliexpress_stock, 0) > 0) as is_buyable_on_aliexpress,
         case
-            when not (is_listing_active and coalesce(aliexpress_stock, 0) > 0 and is_bc_oos) then null
-            when exclusion_reason is not null then 'excluded'
-            when bc_oos_since > {{ dbt.dateadd('minute', -1 * var('oos_grace_minutes'), as_of()) }} then 'pending'
+            when
+                not (joined.is_listing_active and coalesce(joined.aliexpress_stock, 0) > 0 and joined.is_bc_oos)
+                then null
+            when joined.exclusion_reason is not null then 'excluded'
+            when
+                joined.bc_oos_since > {{ dbt.dateadd('minute', -1 * var('oos_grace_minutes'), as_of()) }}
+                then 'pending'
             else 'counted'
         end as oversell_status
     from joined
-    where whitelist_rank = 1
+    where joined.whitelist_rank = 1
 )
 
 select
