@@ -48,11 +48,10 @@ last_refuse_before_move as (
         max(received.outcome_at) as last_refuse_at
     from moves_out_of_rejected as moves
     left join received
-        on
-            moves.store_key = received.store_key
-            and moves.product_id = received.product_id
-            and received.outcome_status = 'refuse'
-            and moves.moved_at >= received.outcome_at
+        on moves.store_key = received.store_key
+        and moves.product_id = received.product_id
+        and received.outcome_status = 'refuse'
+        and moves.moved_at >= received.outcome_at
     group by moves.store_key, moves.product_id, moves.moved_at
 ),
 
@@ -60,7 +59,9 @@ derived_resubmissions as (
     select
         moves.store_key,
         moves.product_id,
-        {{ dbt.concat(["'derived-auditing:'", "moves.product_id", "':'", dbt.cast("moves.moved_at", dbt.type_string())]) }} as event_id,
+        {{ dbt.concat([
+            "'derived-auditing:'", "moves.product_id", "':'", dbt.cast("moves.moved_at", dbt.type_string())
+        ]) }} as event_id,
         'auditing' as outcome_status,
         moves.moved_at as outcome_at,
         cast(null as {{ dbt.type_string() }}) as reason_code,
@@ -83,7 +84,9 @@ derived_rejections as (
     select
         versions.store_key,
         versions.product_id,
-        {{ dbt.concat(["'derived-refuse:'", "versions.product_id", "':'", dbt.cast("versions.valid_from", dbt.type_string())]) }} as event_id,
+        {{ dbt.concat([
+            "'derived-refuse:'", "versions.product_id", "':'", dbt.cast("versions.valid_from", dbt.type_string())
+        ]) }} as event_id,
         'refuse' as outcome_status,
         versions.valid_from as outcome_at,
         cast(null as {{ dbt.type_string() }}) as reason_code,

@@ -46,7 +46,6 @@ select
     count(transitions.event_id) as transition_count
 from store_windows
 left join transitions
-    on
-        transitions.store_key = store_windows.store_key
-        and {{ in_window('transitions.rejected_at', 'store_windows.window_start', 'store_windows.window_end') }}
+    on store_windows.store_key = transitions.store_key
+    and {{ in_window('transitions.rejected_at', 'store_windows.window_start', 'store_windows.window_end') }}
 group by store_windows.store_key, store_windows.windows_before, store_windows.window_start, store_windows.window_end

@@ -79,10 +79,9 @@ located_at_change as (
         ) as located_stock
     from change_points
     inner join inventory_items
-        on
-            inventory_items.store_key = change_points.store_key
-            and inventory_items.bc_variant_id = change_points.bc_variant_id
-            and {{ valid_at('inventory_items.valid_from', 'inventory_items.valid_to', 'change_points.changed_at') }}
+        on change_points.store_key = inventory_items.store_key
+        and change_points.bc_variant_id = inventory_items.bc_variant_id
+        and {{ valid_at('inventory_items.valid_from', 'inventory_items.valid_to', 'change_points.changed_at') }}
     group by change_points.store_key, change_points.bc_variant_id, change_points.changed_at
 ),
 
@@ -102,20 +101,17 @@ stock_at_change as (
         ) as is_out_of_stock
     from change_points
     inner join variants
-        on
-            variants.store_key = change_points.store_key
-            and variants.bc_variant_id = change_points.bc_variant_id
-            and {{ valid_at('variants.valid_from', 'variants.valid_to', 'change_points.changed_at') }}
+        on change_points.store_key = variants.store_key
+        and change_points.bc_variant_id = variants.bc_variant_id
+        and {{ valid_at('variants.valid_from', 'variants.valid_to', 'change_points.changed_at') }}
     left join products
-        on
-            products.store_key = variants.store_key
-            and products.bc_product_id = variants.bc_product_id
-            and {{ valid_at('products.valid_from', 'products.valid_to', 'change_points.changed_at') }}
+        on products.store_key = variants.store_key
+        and products.bc_product_id = variants.bc_product_id
+        and {{ valid_at('products.valid_from', 'products.valid_to', 'change_points.changed_at') }}
     left join located_at_change
-        on
-            located_at_change.store_key = change_points.store_key
-            and located_at_change.bc_variant_id = change_points.bc_variant_id
-            and located_at_change.changed_at = change_points.changed_at
+        on located_at_change.store_key = change_points.store_key
+        and located_at_change.bc_variant_id = change_points.bc_variant_id
+        and located_at_change.changed_at = change_points.changed_at
     where change_points.changed_at <= {{ as_of() }}
 ),
 
@@ -159,17 +155,14 @@ current_stock as (
         cast(null as {{ dbt.type_timestamp() }}) as deleted_at
     from variants_now
     left join products_now
-        on
-            variants_now.store_key = products_now.store_key
-            and variants_now.bc_product_id = products_now.bc_product_id
+        on variants_now.store_key = products_now.store_key
+        and variants_now.bc_product_id = products_now.bc_product_id
     left join locations_now
-        on
-            variants_now.store_key = locations_now.store_key
-            and variants_now.bc_variant_id = locations_now.bc_variant_id
+        on variants_now.store_key = locations_now.store_key
+        and variants_now.bc_variant_id = locations_now.bc_variant_id
     left join out_of_stock_since
-        on
-            variants_now.store_key = out_of_stock_since.store_key
-            and variants_now.bc_variant_id = out_of_stock_since.bc_variant_id
+        on variants_now.store_key = out_of_stock_since.store_key
+        and variants_now.bc_variant_id = out_of_stock_since.bc_variant_id
 ),
 
 deleted as (

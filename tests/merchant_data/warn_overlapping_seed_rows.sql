@@ -45,11 +45,10 @@ applicable as (
         scope.scope_rows + coalesce(every_store.scope_rows, 0) as applicable_rows
     from rows_per_scope as scope
     left join rows_per_scope as every_store
-        on
-            scope.seed_name = every_store.seed_name
-            and scope.sku_key = every_store.sku_key
-            and every_store.store_key = '*'
-            and scope.store_key <> '*'
+        on scope.seed_name = every_store.seed_name
+        and scope.sku_key = every_store.sku_key
+        and every_store.store_key = '*'
+        and scope.store_key <> '*'
 )
 
 select

@@ -21,11 +21,10 @@ with_display as (
         min(coalesce(listings.ws_display, '')) as ws_display
     from current_listings
     inner join {{ ref('stg_aliexpress__listings') }} as listings
-        on
-            current_listings.store_key = listings.store_key
-            and current_listings.product_id = listings.product_id
-            and current_listings.product_status_type = listings.product_status_type
-            and {{ valid_at('listings.valid_from', 'listings.valid_to', as_of()) }}
+        on current_listings.store_key = listings.store_key
+        and current_listings.product_id = listings.product_id
+        and current_listings.product_status_type = listings.product_status_type
+        and {{ valid_at('listings.valid_from', 'listings.valid_to', as_of()) }}
     group by current_listings.store_key, current_listings.product_id, current_listings.product_status_type
 ),
 
@@ -43,14 +42,12 @@ mapped as (
         coalesce(exact_state.lifecycle_state, any_display.lifecycle_state, 'unknown') as lifecycle_state
     from with_display
     left join states as exact_state
-        on
-            with_display.product_status_type = exact_state.product_status_type
-            and with_display.ws_display = exact_state.ws_display
-            and exact_state.ws_display <> '*'
+        on with_display.product_status_type = exact_state.product_status_type
+        and with_display.ws_display = exact_state.ws_display
+        and exact_state.ws_display <> '*'
     left join states as any_display
-        on
-            with_display.product_status_type = any_display.product_status_type
-            and any_display.ws_display = '*'
+        on with_display.product_status_type = any_display.product_status_type
+        and any_display.ws_display = '*'
 ),
 
 recomputed as (
@@ -104,6 +101,6 @@ total_mismatches as (
 )
 
 select * from bucket_mismatches
-where store_key in (select store_key from observed_cards)
+where store_key in (select observed_cards.store_key from observed_cards)
 union all
 select * from total_mismatches

@@ -21,8 +21,7 @@ drift as (
 select counted.*
 from counted
 left join drift
-    on
-        counted.store_key = drift.store_key
-        and counted.product_id = drift.product_id
-        and counted.sku_id = drift.sku_id
+    on counted.store_key = drift.store_key
+    and counted.product_id = drift.product_id
+    and counted.sku_id = drift.sku_id
 where drift.sku_id is null

@@ -85,9 +85,8 @@ checked as (
     left join listing_now
         on counted.store_key = listing_now.store_key and counted.product_id = listing_now.product_id
     left join sku_now
-        on
-            counted.store_key = sku_now.store_key and counted.product_id = sku_now.product_id
-            and counted.sku_id = sku_now.sku_id
+        on counted.store_key = sku_now.store_key and counted.product_id = sku_now.product_id
+        and counted.sku_id = sku_now.sku_id
 )
 
 select *

@@ -35,8 +35,7 @@ select
     coalesce(joined.appearances, 0) as appearances
 from expected
 full outer join joined
-    on
-        expected.store_key = joined.store_key
-        and expected.product_id = joined.product_id
-        and expected.sku_id = joined.sku_id
+    on expected.store_key = joined.store_key
+    and expected.product_id = joined.product_id
+    and expected.sku_id = joined.sku_id
 where expected.sku_id is null or joined.appearances is null or joined.appearances <> 1

@@ -12,7 +12,8 @@ select
     product_status_type,
     ws_display,
     state_since,
-    {{ dbt.datediff('state_since', as_of(), 'hour') }}         as hours_in_state,
+    {{ dbt.datediff('state_since', as_of(), 'hour') }}
+        as hours_in_state,
     last_rejected_at,
     last_rejection_reason_code,
     last_rejection_reason,

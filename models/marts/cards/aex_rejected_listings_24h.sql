@@ -21,9 +21,8 @@ transitions as (
     select all_transitions.*
     from all_transitions
     inner join card_window
-        on
-            all_transitions.store_key = card_window.store_key
-            and {{ in_window('all_transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
+        on all_transitions.store_key = card_window.store_key
+        and {{ in_window('all_transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
 ),
 
 per_listing as (

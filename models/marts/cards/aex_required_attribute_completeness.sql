@@ -46,10 +46,9 @@ missing as (
     inner join required
         on details.category_id = required.category_id or required.category_id = '*'
     left join filled
-        on
-            details.store_key = filled.store_key
-            and details.product_id = filled.product_id
-            and required.attribute_id = filled.attribute_id
+        on details.store_key = filled.store_key
+        and details.product_id = filled.product_id
+        and required.attribute_id = filled.attribute_id
     where filled.attribute_id is null
 ),
 
@@ -76,6 +75,5 @@ from listings
 inner join details
     on listings.store_key = details.store_key and listings.product_id = details.product_id
 left join missing_per_listing
-    on
-        listings.store_key = missing_per_listing.store_key
-        and listings.product_id = missing_per_listing.product_id
+    on listings.store_key = missing_per_listing.store_key
+    and listings.product_id = missing_per_listing.product_id

@@ -53,9 +53,8 @@ buckets as (
         count(*) as value
     from transitions
     inner join card_window
-        on
-            transitions.store_key = card_window.store_key
-            and {{ in_window('transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
+        on transitions.store_key = card_window.store_key
+        and {{ in_window('transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
     group by transitions.store_key, transitions.cause
 ),
 

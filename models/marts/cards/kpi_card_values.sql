@@ -1,8 +1,8 @@
 {{ config(materialized='view') }}
 -- One row per store and registered card at as_of: the value and distinct_listings its worklist gives (null,
--- with `null_reason`, for a store a source the card reads has not observed at as_of), the data it was computed from and, for aex_rejected_listings_24h,
--- the spike baseline. kpi_cards' helper: it reads the card worklists, which are marts, so it lives here; a
--- view, so publishing (which copies tables) leaves it out.
+-- with `null_reason`, for a store a source the card reads has not observed at as_of), the data it was
+-- computed from and, for aex_rejected_listings_24h, the spike baseline. kpi_cards' helper: it reads the card
+-- worklists, which are marts, so it lives here; a view, so publishing (which copies tables) leaves it out.
 with aex_total_listings as (
     select * from {{ ref('aex_total_listings') }}
 ),

@@ -63,9 +63,8 @@ skus_with_override as (
         ) as override_rank
     from skus
     left join overrides
-        on
-            (skus.store_key = overrides.store_key or overrides.store_key = '*')
-            and overrides.aliexpress_sku_key = {{ normalize_sku('skus.sku_code') }}
+        on (skus.store_key = overrides.store_key or overrides.store_key = '*')
+        and overrides.aliexpress_sku_key = {{ normalize_sku('skus.sku_code') }}
 ),
 
 aliexpress_skus as (
@@ -97,9 +96,8 @@ matched as (
         bc_by_sku.bc_variant_count
     from aliexpress_skus
     left join bc_by_sku
-        on
-            aliexpress_skus.store_key = bc_by_sku.store_key
-            and aliexpress_skus.sku_key = bc_by_sku.sku_key
+        on aliexpress_skus.store_key = bc_by_sku.store_key
+        and aliexpress_skus.sku_key = bc_by_sku.sku_key
 ),
 
 joined as (
@@ -121,14 +119,12 @@ joined as (
         ) as whitelist_rank
     from matched
     left join bc_variants
-        on
-            matched.match_status = 'matched'
-            and matched.store_key = bc_variants.store_key
-            and matched.sku_key = bc_variants.sku_key
+        on matched.match_status = 'matched'
+        and matched.store_key = bc_variants.store_key
+        and matched.sku_key = bc_variants.sku_key
     left join whitelist
-        on
-            (matched.store_key = whitelist.store_key or whitelist.store_key = '*')
-            and matched.sku_key = whitelist.sku_key
+        on (matched.store_key = whitelist.store_key or whitelist.store_key = '*')
+        and matched.sku_key = whitelist.sku_key
 ),
 
 classified as (
