@@ -35,11 +35,11 @@ classified as (
         listings.valid_to
     from one_per_sweep as listings
     left join lifecycle_states as exact_match
-        on exact_match.product_status_type = listings.product_status_type
+        on listings.product_status_type = exact_match.product_status_type
         and coalesce(exact_match.ws_display, '') = coalesce(listings.ws_display, '')
         and coalesce(exact_match.ws_display, '') <> '*'
     left join lifecycle_states as any_display
-        on any_display.product_status_type = listings.product_status_type
+        on listings.product_status_type = any_display.product_status_type
         and any_display.ws_display = '*'
     where listings.pass_rank = 1
 ),

@@ -1,7 +1,23 @@
 -- One row per listing current at as_of (store, product): the version valid then, its lifecycle state,
 -- since when it has been in that state, its SKUs' AliExpress stock and its latest rejection.
-with versions as (
+with listing_versions as (
     select * from {{ ref('int_aliexpress__listing_versions') }}
+),
+
+listing_skus as (
+    select * from {{ ref('stg_aliexpress__listing_skus') }}
+),
+
+audit_outcomes as (
+    select * from {{ ref('int_aliexpress__audit_outcomes') }}
+),
+
+rejection_reasons as (
+    select * from {{ ref('rejection_reasons') }}
+),
+
+versions as (
+    select * from listing_versions
     where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
@@ -11,7 +27,7 @@ skus as (
         product_id,
         count(*) as sku_count,
         sum(case when sku_stock > 0 then sku_stock else 0 end) as aliexpress_stock
-    from {{ ref('stg_aliexpress__listing_skus') }}
+    from listing_skus
     where {{ valid_at('valid_from', 'valid_to', as_of()) }}
     group by store_key, product_id
 ),
@@ -29,9 +45,10 @@ latest_rejection as (
                 partition by outcomes.store_key, outcomes.product_id
                 order by outcomes.outcome_at desc, outcomes.event_id desc
             ) as recency
-        from {{ ref('int_aliexpress__audit_outcomes') }} as outcomes
-        left join {{ ref('rejection_reasons') }} as reasons on reasons.reason_code = outcomes.reason_code
-        where outcomes.outcome_status = 'refuse'
+        from audit_outcomes as outcomes
+        left join rejection_reasons as reasons on outcomes.reason_code = reasons.reason_code
+        where
+            outcomes.outcome_status = 'refuse'
             and outcomes.outcome_at <= {{ as_of() }}
     ) as ranked
     where recency = 1
@@ -54,10 +71,11 @@ select
     latest_rejection.outcome_at as last_rejected_at,
     latest_rejection.reason_code as last_rejection_reason_code,
     latest_rejection.reason_message as last_rejection_reason,
-    case when latest_rejection.product_id is not null then coalesce(latest_rejection.cause, 'other') end as last_rejection_cause,
+    case when latest_rejection.product_id is not null then coalesce(latest_rejection.cause, 'other') end
+        as last_rejection_cause,
     latest_rejection.suggested_action as last_rejection_action
 from versions
 left join skus
-    on skus.store_key = versions.store_key and skus.product_id = versions.product_id
+    on versions.store_key = skus.store_key and versions.product_id = skus.product_id
 left join latest_rejection
-    on latest_rejection.store_key = versions.store_key and latest_rejection.product_id = versions.product_id
+    on versions.store_key = latest_rejection.store_key and versions.product_id = latest_rejection.product_id

@@ -7,7 +7,7 @@ with transitions as (
 ),
 
 stores as (
-    select store_key from {{ ref('int_store_observations') }}
+    select * from {{ ref('int_store_observations') }}
 ),
 
 registry as (
@@ -15,13 +15,14 @@ registry as (
 ),
 
 card_window as (
-    select window_hours from registry where card_key = 'aex_rejected_listings_24h'
+    select window_hours from registry
+    where card_key = 'aex_rejected_listings_24h'
 ),
 
 windows as (
     {% for k in range(var('spike_baseline_windows') + 1) %}
-    select {{ k }} as windows_before
-    {% if not loop.last %}union all{% endif %}
+        select {{ k }} as windows_before
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -29,7 +30,8 @@ store_windows as (
     select
         stores.store_key,
         windows.windows_before,
-        {{ dbt.dateadd('hour', '-1 * card_window.window_hours * (windows.windows_before + 1)', as_of()) }} as window_start,
+        {{ dbt.dateadd('hour', '-1 * card_window.window_hours * (windows.windows_before + 1)', as_of()) }}
+            as window_start,
         {{ dbt.dateadd('hour', '-1 * card_window.window_hours * windows.windows_before', as_of()) }} as window_end
     from stores
     cross join windows
@@ -44,6 +46,6 @@ select
     count(transitions.event_id) as transition_count
 from store_windows
 left join transitions
-    on transitions.store_key = store_windows.store_key
+    on store_windows.store_key = transitions.store_key
     and {{ in_window('transitions.rejected_at', 'store_windows.window_start', 'store_windows.window_end') }}
 group by store_windows.store_key, store_windows.windows_before, store_windows.window_start, store_windows.window_end

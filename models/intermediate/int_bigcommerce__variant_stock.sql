@@ -15,11 +15,13 @@ inventory_items as (
 ),
 
 variants_now as (
-    select * from variants where {{ valid_at('valid_from', 'valid_to', as_of()) }}
+    select * from variants
+    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
 products_now as (
-    select * from products where {{ valid_at('valid_from', 'valid_to', as_of()) }}
+    select * from products
+    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
 locations_now as (
@@ -35,16 +37,36 @@ locations_now as (
 -- The stock that counts, at every moment it may have changed (a change of the variant, its product or its
 -- locations): since when a variant is out of stock follows this stock, not the last change of any field.
 change_points as (
-    select store_key, bc_variant_id, valid_from as changed_at from variants
+    select
+        store_key,
+        bc_variant_id,
+        valid_from as changed_at
+    from variants
     union
-    select variant_ids.store_key, variant_ids.bc_variant_id, products.valid_from as changed_at
-    from (select distinct store_key, bc_variant_id, bc_product_id from variants) as variant_ids
+    select
+        variant_ids.store_key,
+        variant_ids.bc_variant_id,
+        products.valid_from as changed_at
+    from (select distinct
+        store_key,
+        bc_variant_id,
+        bc_product_id
+    from variants) as variant_ids
     inner join products
-        on products.store_key = variant_ids.store_key and products.bc_product_id = variant_ids.bc_product_id
+        on variant_ids.store_key = products.store_key and variant_ids.bc_product_id = products.bc_product_id
     union
-    select store_key, bc_variant_id, valid_from as changed_at from inventory_items
+    select
+        store_key,
+        bc_variant_id,
+        valid_from as changed_at
+    from inventory_items
     union
-    select store_key, bc_variant_id, valid_to as changed_at from inventory_items where valid_to is not null
+    select
+        store_key,
+        bc_variant_id,
+        valid_to as changed_at
+    from inventory_items
+    where valid_to is not null
 ),
 
 located_at_change as (
@@ -52,11 +74,13 @@ located_at_change as (
         change_points.store_key,
         change_points.bc_variant_id,
         change_points.changed_at,
-        sum(case when inventory_items.is_location_enabled then coalesce(inventory_items.available_to_sell, 0) else 0 end) as located_stock
+        sum(
+            case when inventory_items.is_location_enabled then coalesce(inventory_items.available_to_sell, 0) else 0 end
+        ) as located_stock
     from change_points
     inner join inventory_items
-        on inventory_items.store_key = change_points.store_key
-        and inventory_items.bc_variant_id = change_points.bc_variant_id
+        on change_points.store_key = inventory_items.store_key
+        and change_points.bc_variant_id = inventory_items.bc_variant_id
         and {{ valid_at('inventory_items.valid_from', 'inventory_items.valid_to', 'change_points.changed_at') }}
     group by change_points.store_key, change_points.bc_variant_id, change_points.changed_at
 ),
@@ -77,8 +101,8 @@ stock_at_change as (
         ) as is_out_of_stock
     from change_points
     inner join variants
-        on variants.store_key = change_points.store_key
-        and variants.bc_variant_id = change_points.bc_variant_id
+        on change_points.store_key = variants.store_key
+        and change_points.bc_variant_id = variants.bc_variant_id
         and {{ valid_at('variants.valid_from', 'variants.valid_to', 'change_points.changed_at') }}
     left join products
         on products.store_key = variants.store_key
@@ -98,12 +122,14 @@ out_of_stock_since as (
         bc_variant_id,
         min(case when is_out_of_stock then changed_at end) as oos_since
     from stock_at_change as stock
-    where changed_at > coalesce((
-        select max(in_stock.changed_at) from stock_at_change as in_stock
-        where in_stock.store_key = stock.store_key
-            and in_stock.bc_variant_id = stock.bc_variant_id
-            and not in_stock.is_out_of_stock
-    ), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+    where
+        changed_at > coalesce((
+            select max(in_stock.changed_at) from stock_at_change as in_stock
+            where
+                in_stock.store_key = stock.store_key
+                and in_stock.bc_variant_id = stock.bc_variant_id
+                and not in_stock.is_out_of_stock
+        ), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
     group by store_key, bc_variant_id
 ),
 
@@ -129,14 +155,14 @@ current_stock as (
         cast(null as {{ dbt.type_timestamp() }}) as deleted_at
     from variants_now
     left join products_now
-        on products_now.store_key = variants_now.store_key
-        and products_now.bc_product_id = variants_now.bc_product_id
+        on variants_now.store_key = products_now.store_key
+        and variants_now.bc_product_id = products_now.bc_product_id
     left join locations_now
-        on locations_now.store_key = variants_now.store_key
-        and locations_now.bc_variant_id = variants_now.bc_variant_id
+        on variants_now.store_key = locations_now.store_key
+        and variants_now.bc_variant_id = locations_now.bc_variant_id
     left join out_of_stock_since
-        on out_of_stock_since.store_key = variants_now.store_key
-        and out_of_stock_since.bc_variant_id = variants_now.bc_variant_id
+        on variants_now.store_key = out_of_stock_since.store_key
+        and variants_now.bc_variant_id = out_of_stock_since.bc_variant_id
 ),
 
 deleted as (
@@ -151,18 +177,21 @@ deleted as (
             variants.valid_to as deleted_at,
             row_number() over (
                 partition by variants.store_key, {{ normalize_sku('variants.variant_sku') }}
-                order by variants.valid_to desc, variants.bc_variant_id
+                order by variants.valid_to desc, variants.bc_variant_id asc
             ) as recency
         from variants
-        where variants.valid_to <= {{ as_of() }}
+        where
+            variants.valid_to <= {{ as_of() }}
             and not exists (
                 select 1 from variants_now
-                where variants_now.store_key = variants.store_key
+                where
+                    variants_now.store_key = variants.store_key
                     and variants_now.bc_variant_id = variants.bc_variant_id
             )
             and not exists (
                 select 1 from current_stock
-                where current_stock.store_key = variants.store_key
+                where
+                    current_stock.store_key = variants.store_key
                     and current_stock.sku_key = {{ normalize_sku('variants.variant_sku') }}
             )
     ) as ranked

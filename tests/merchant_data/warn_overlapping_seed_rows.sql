@@ -27,7 +27,11 @@ seed_rows as (
 ),
 
 rows_per_scope as (
-    select seed_name, store_key, sku_key, count(*) as scope_rows
+    select
+        seed_name,
+        store_key,
+        sku_key,
+        count(*) as scope_rows
     from seed_rows
     group by seed_name, store_key, sku_key
 ),
@@ -41,12 +45,16 @@ applicable as (
         scope.scope_rows + coalesce(every_store.scope_rows, 0) as applicable_rows
     from rows_per_scope as scope
     left join rows_per_scope as every_store
-        on every_store.seed_name = scope.seed_name
-        and every_store.sku_key = scope.sku_key
+        on scope.seed_name = every_store.seed_name
+        and scope.sku_key = every_store.sku_key
         and every_store.store_key = '*'
         and scope.store_key <> '*'
 )
 
-select seed_name, store_key, sku_key, applicable_rows
+select
+    seed_name,
+    store_key,
+    sku_key,
+    applicable_rows
 from applicable
 where applicable_rows > 1

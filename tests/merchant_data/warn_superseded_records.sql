@@ -4,17 +4,30 @@
 -- earlier one is in raw_*.quarantine with the reason 'superseded: ...'. A listing seen in two status passes
 -- is not one of them (it is expected while statuses change). Re-save the pages if this repeats.
 with quarantined as (
-    select 'aliexpress' as source_name, store_key, observed_at, resource, origin, reason
+    select
+        'aliexpress' as source_name,
+        store_key,
+        observed_at,
+        resource,
+        origin,
+        reason
     from {{ ref('stg_aliexpress__quarantine') }}
     union all
-    select 'bigcommerce' as source_name, store_key, observed_at, resource, origin, reason
+    select
+        'bigcommerce' as source_name,
+        store_key,
+        observed_at,
+        resource,
+        origin,
+        reason
     from {{ ref('stg_bigcommerce__quarantine') }}
 )
 
 select quarantined.*
 from quarantined
-inner join {{ ref('int_store_observations') }} as stores on stores.store_key = quarantined.store_key
-where quarantined.reason like 'superseded:%'
+inner join {{ ref('int_store_observations') }} as stores on quarantined.store_key = stores.store_key
+where
+    quarantined.reason like 'superseded:%'
     and quarantined.observed_at = case quarantined.source_name
         when 'aliexpress' then stores.aliexpress_observed_at
         else stores.bigcommerce_observed_at

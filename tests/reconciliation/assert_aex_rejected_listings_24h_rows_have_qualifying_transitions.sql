@@ -12,36 +12,48 @@ registry as (
 ),
 
 card_window as (
-    select window_hours from registry where card_key = 'aex_rejected_listings_24h'
+    select window_hours from registry
+    where card_key = 'aex_rejected_listings_24h'
 ),
 
 refusals_in_window as (
     select refusal.*
     from outcomes as refusal
     cross join card_window
-    where refusal.outcome_status = 'refuse'
+    where
+        refusal.outcome_status = 'refuse'
         and refusal.outcome_at > {{ dbt.dateadd('hour', '-1 * card_window.window_hours', as_of()) }}
         and refusal.outcome_at <= {{ as_of() }}
         and coalesce((
             select earlier.outcome_status
             from outcomes as earlier
-            where earlier.store_key = refusal.store_key
+            where
+                earlier.store_key = refusal.store_key
                 and earlier.product_id = refusal.product_id
-                and (earlier.outcome_at < refusal.outcome_at
-                     or (earlier.outcome_at = refusal.outcome_at and earlier.event_id < refusal.event_id))
+                and (
+                    earlier.outcome_at < refusal.outcome_at
+                    or (earlier.outcome_at = refusal.outcome_at and earlier.event_id < refusal.event_id)
+                )
             order by earlier.outcome_at desc, earlier.event_id desc
             limit 1
         ), 'none') <> 'refuse'
 ),
 
 recomputed as (
-    select store_key, product_id, count(*) as transitions
+    select
+        store_key,
+        product_id,
+        count(*) as transitions
     from refusals_in_window
     group by store_key, product_id
 ),
 
 worklist as (
-    select store_key, product_id, transition_count from {{ ref('aex_rejected_listings_24h') }}
+    select
+        store_key,
+        product_id,
+        transition_count
+    from {{ ref('aex_rejected_listings_24h') }}
 )
 
 select
@@ -51,7 +63,8 @@ select
     recomputed.transitions
 from worklist
 full outer join recomputed
-    on recomputed.store_key = worklist.store_key and recomputed.product_id = worklist.product_id
-where worklist.transition_count is null
+    on worklist.store_key = recomputed.store_key and worklist.product_id = recomputed.product_id
+where
+    worklist.transition_count is null
     or recomputed.transitions is null
     or worklist.transition_count <> recomputed.transitions

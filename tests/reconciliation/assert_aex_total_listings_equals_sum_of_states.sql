@@ -4,26 +4,35 @@
 -- and their sum the card's value. Recomputed from staging and the seed, not from the card's models.
 with current_listings as (
     -- A listing returned by two passes of one sweep keeps its first (product_status_type, ws_display).
-    select store_key, product_id, min(product_status_type) as product_status_type
+    select
+        store_key,
+        product_id,
+        min(product_status_type) as product_status_type
     from {{ ref('stg_aliexpress__listings') }}
     where {{ valid_at('valid_from', 'valid_to', as_of()) }}
     group by store_key, product_id
 ),
 
 with_display as (
-    select current_listings.store_key, current_listings.product_id, current_listings.product_status_type,
+    select
+        current_listings.store_key,
+        current_listings.product_id,
+        current_listings.product_status_type,
         min(coalesce(listings.ws_display, '')) as ws_display
     from current_listings
     inner join {{ ref('stg_aliexpress__listings') }} as listings
-        on listings.store_key = current_listings.store_key
-        and listings.product_id = current_listings.product_id
-        and listings.product_status_type = current_listings.product_status_type
+        on current_listings.store_key = listings.store_key
+        and current_listings.product_id = listings.product_id
+        and current_listings.product_status_type = listings.product_status_type
         and {{ valid_at('listings.valid_from', 'listings.valid_to', as_of()) }}
     group by current_listings.store_key, current_listings.product_id, current_listings.product_status_type
 ),
 
 states as (
-    select product_status_type, coalesce(ws_display, '') as ws_display, lifecycle_state
+    select
+        product_status_type,
+        coalesce(ws_display, '') as ws_display,
+        lifecycle_state
     from {{ ref('aliexpress_lifecycle_states') }}
 ),
 
@@ -33,27 +42,36 @@ mapped as (
         coalesce(exact_state.lifecycle_state, any_display.lifecycle_state, 'unknown') as lifecycle_state
     from with_display
     left join states as exact_state
-        on exact_state.product_status_type = with_display.product_status_type
-        and exact_state.ws_display = with_display.ws_display
+        on with_display.product_status_type = exact_state.product_status_type
+        and with_display.ws_display = exact_state.ws_display
         and exact_state.ws_display <> '*'
     left join states as any_display
-        on any_display.product_status_type = with_display.product_status_type
+        on with_display.product_status_type = any_display.product_status_type
         and any_display.ws_display = '*'
 ),
 
 recomputed as (
-    select store_key, lifecycle_state, count(*) as listings
+    select
+        store_key,
+        lifecycle_state,
+        count(*) as listings
     from mapped
     group by store_key, lifecycle_state
 ),
 
 observed_cards as (
-    select store_key, value from {{ ref('kpi_cards') }}
+    select
+        store_key,
+        value
+    from {{ ref('kpi_cards') }}
     where card_key = 'aex_total_listings' and value is not null
 ),
 
 breakdown as (
-    select store_key, bucket as lifecycle_state, value
+    select
+        store_key,
+        bucket as lifecycle_state,
+        value
     from {{ ref('kpi_card_breakdowns') }}
     where card_key = 'aex_total_listings'
 ),
@@ -66,20 +84,23 @@ bucket_mismatches as (
         breakdown.value as published
     from recomputed
     full outer join breakdown
-        on breakdown.store_key = recomputed.store_key and breakdown.lifecycle_state = recomputed.lifecycle_state
+        on recomputed.store_key = breakdown.store_key and recomputed.lifecycle_state = breakdown.lifecycle_state
     where coalesce(recomputed.listings, 0) <> coalesce(breakdown.value, 0)
 ),
 
 total_mismatches as (
-    select observed_cards.store_key, 'all states' as lifecycle_state, sum(recomputed.listings) as recomputed,
+    select
+        observed_cards.store_key,
+        'all states' as lifecycle_state,
+        sum(recomputed.listings) as recomputed,
         max(observed_cards.value) as published
     from observed_cards
-    left join recomputed on recomputed.store_key = observed_cards.store_key
+    left join recomputed on observed_cards.store_key = recomputed.store_key
     group by observed_cards.store_key
     having coalesce(sum(recomputed.listings), 0) <> max(observed_cards.value)
 )
 
 select * from bucket_mismatches
-where store_key in (select store_key from observed_cards)
+where store_key in (select observed_cards.store_key from observed_cards)
 union all
 select * from total_mismatches

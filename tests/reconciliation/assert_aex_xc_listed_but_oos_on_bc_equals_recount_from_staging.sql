@@ -5,20 +5,29 @@
 -- when loaded, or only by deleted variants; not whitelisted. Cases inside the grace period are the
 -- worklist's `pending` rows, so recounted = counted + pending. Returns the stores where that fails.
 with listing_now as (
-    select distinct store_key, product_id
+    select distinct
+        store_key,
+        product_id
     from {{ ref('stg_aliexpress__listings') }}
     where {{ valid_at('valid_from', 'valid_to', as_of()) }} and product_status_type = 'onSelling'
 ),
 
 sku_now as (
-    select skus.store_key, skus.product_id, skus.sku_id, {{ normalize_sku('skus.sku_code') }} as code_key
+    select
+        skus.store_key,
+        skus.product_id,
+        skus.sku_id,
+        {{ normalize_sku('skus.sku_code') }} as code_key
     from {{ ref('stg_aliexpress__listing_skus') }} as skus
-    inner join listing_now on listing_now.store_key = skus.store_key and listing_now.product_id = skus.product_id
+    inner join listing_now on skus.store_key = listing_now.store_key and skus.product_id = listing_now.product_id
     where {{ valid_at('skus.valid_from', 'skus.valid_to', as_of()) }} and skus.sku_stock > 0
 ),
 
 overrides as (
-    select store_key, {{ normalize_sku('aliexpress_sku_code') }} as code_key, {{ normalize_sku('bigcommerce_sku') }} as bc_key
+    select
+        store_key,
+        {{ normalize_sku('aliexpress_sku_code') }} as code_key,
+        {{ normalize_sku('bigcommerce_sku') }} as bc_key
     from {{ ref('sku_map_overrides') }}
 ),
 
@@ -26,23 +35,34 @@ keyed as (
     select
         sku_now.*,
         coalesce(
-            (select min(own.bc_key) from overrides as own where own.store_key = sku_now.store_key and own.code_key = sku_now.code_key),
-            (select min(every.bc_key) from overrides as every where every.store_key = '*' and every.code_key = sku_now.code_key),
+            (
+                select min(own.bc_key) from overrides as own
+                where own.store_key = sku_now.store_key and own.code_key = sku_now.code_key
+            ),
+            (
+                select min(every.bc_key) from overrides as every
+                where every.store_key = '*' and every.code_key = sku_now.code_key
+            ),
             sku_now.code_key
         ) as bc_key
     from sku_now
 ),
 
 variant_now as (
-    select * from {{ ref('stg_bigcommerce__variants') }} where {{ valid_at('valid_from', 'valid_to', as_of()) }}
+    select * from {{ ref('stg_bigcommerce__variants') }}
+    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
 product_now as (
-    select * from {{ ref('stg_bigcommerce__products') }} where {{ valid_at('valid_from', 'valid_to', as_of()) }}
+    select * from {{ ref('stg_bigcommerce__products') }}
+    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
 located_now as (
-    select store_key, bc_variant_id, sum(case when is_location_enabled then coalesce(available_to_sell, 0) else 0 end) as available
+    select
+        store_key,
+        bc_variant_id,
+        sum(case when is_location_enabled then coalesce(available_to_sell, 0) else 0 end) as available
     from {{ ref('stg_bigcommerce__inventory_items') }}
     where {{ valid_at('valid_from', 'valid_to', as_of()) }}
     group by store_key, bc_variant_id
@@ -60,15 +80,18 @@ bc_now as (
         end, false) as is_out_of_stock
     from variant_now
     left join product_now
-        on product_now.store_key = variant_now.store_key and product_now.bc_product_id = variant_now.bc_product_id
+        on variant_now.store_key = product_now.store_key and variant_now.bc_product_id = product_now.bc_product_id
     left join located_now
-        on located_now.store_key = variant_now.store_key and located_now.bc_variant_id = variant_now.bc_variant_id
+        on variant_now.store_key = located_now.store_key and variant_now.bc_variant_id = located_now.bc_variant_id
 ),
 
 deleted_keys as (
-    select distinct gone.store_key, {{ normalize_sku('gone.variant_sku') }} as bc_key
+    select distinct
+        gone.store_key,
+        {{ normalize_sku('gone.variant_sku') }} as bc_key
     from {{ ref('stg_bigcommerce__variants') }} as gone
-    where gone.valid_to <= {{ as_of() }}
+    where
+        gone.valid_to <= {{ as_of() }}
         and not exists (
             select 1 from variant_now
             where variant_now.store_key = gone.store_key and variant_now.bc_variant_id = gone.bc_variant_id
@@ -76,25 +99,40 @@ deleted_keys as (
 ),
 
 whitelisted as (
-    select distinct store_key, {{ normalize_sku('sku_code') }} as bc_key from {{ ref('oos_whitelist') }}
+    select distinct
+        store_key,
+        {{ normalize_sku('sku_code') }} as bc_key
+    from {{ ref('oos_whitelist') }}
 ),
 
 oversold as (
-    select keyed.store_key, keyed.product_id, keyed.sku_id
+    select
+        keyed.store_key,
+        keyed.product_id,
+        keyed.sku_id
     from keyed
-    where keyed.bc_key is not null
+    where
+        keyed.bc_key is not null
         and not exists (
             select 1 from whitelisted
-            where (whitelisted.store_key = keyed.store_key or whitelisted.store_key = '*')
+            where
+                (whitelisted.store_key = keyed.store_key or whitelisted.store_key = '*')
                 and whitelisted.bc_key = keyed.bc_key
         )
         and (
-            (select count(*) from bc_now where bc_now.store_key = keyed.store_key and bc_now.bc_key = keyed.bc_key) = 1
+            (
+                select count(*) from bc_now
+                where bc_now.store_key = keyed.store_key and bc_now.bc_key = keyed.bc_key
+            ) = 1
             and exists (
                 select 1 from bc_now
                 where bc_now.store_key = keyed.store_key and bc_now.bc_key = keyed.bc_key and bc_now.is_out_of_stock
             )
-            or (select count(*) from bc_now where bc_now.store_key = keyed.store_key and bc_now.bc_key = keyed.bc_key) = 0
+            or (
+                select count(*) from bc_now
+                where bc_now.store_key = keyed.store_key and bc_now.bc_key = keyed.bc_key
+            )
+            = 0
             and exists (
                 select 1 from deleted_keys
                 where deleted_keys.store_key = keyed.store_key and deleted_keys.bc_key = keyed.bc_key
@@ -103,20 +141,31 @@ oversold as (
 ),
 
 recounted as (
-    select store_key, count(*) as skus from oversold group by store_key
+    select
+        store_key,
+        count(*) as skus
+    from oversold
+    group by store_key
 ),
 
 pending as (
-    select store_key, count(*) as skus
+    select
+        store_key,
+        count(*) as skus
     from {{ ref('aex_xc_listed_but_oos_on_bc') }}
     where oversell_status = 'pending'
     group by store_key
 )
 
-select cards.store_key, cards.value, recounted.skus as recounted, pending.skus as pending
+select
+    cards.store_key,
+    cards.value,
+    recounted.skus as recounted,
+    pending.skus as pending
 from {{ ref('kpi_cards') }} as cards
-left join recounted on recounted.store_key = cards.store_key
-left join pending on pending.store_key = cards.store_key
-where cards.card_key = 'aex_xc_listed_but_oos_on_bc'
+left join recounted on cards.store_key = recounted.store_key
+left join pending on cards.store_key = pending.store_key
+where
+    cards.card_key = 'aex_xc_listed_but_oos_on_bc'
     and cards.value is not null
     and cards.value + coalesce(pending.skus, 0) <> coalesce(recounted.skus, 0)

@@ -1,7 +1,9 @@
 {{ config(tags=['reconciliation']) }}
 -- kpi_cards holds exactly one row for every card of the registry and every store ever observed.
 with expected as (
-    select stores.store_key, registry.card_key
+    select
+        stores.store_key,
+        registry.card_key
     from (
         select store_key from {{ ref('stg_aliexpress__observations') }}
         union
@@ -11,7 +13,10 @@ with expected as (
 ),
 
 actual as (
-    select store_key, card_key, count(*) as card_rows
+    select
+        store_key,
+        card_key,
+        count(*) as card_rows
     from {{ ref('kpi_cards') }}
     group by store_key, card_key
 )
@@ -22,5 +27,5 @@ select
     coalesce(actual.card_rows, 0) as card_rows
 from expected
 full outer join actual
-    on actual.store_key = expected.store_key and actual.card_key = expected.card_key
+    on expected.store_key = actual.store_key and expected.card_key = actual.card_key
 where expected.card_key is null or actual.card_rows is null or actual.card_rows <> 1

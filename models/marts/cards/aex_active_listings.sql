@@ -1,4 +1,8 @@
 -- The worklist behind aex_active_listings: one row per listing active (onSelling) at as_of.
+with listings as (
+    select * from {{ ref('int_aliexpress__listings_at_as_of') }}
+)
+
 select
     store_key,
     product_id,
@@ -8,5 +12,5 @@ select
     aliexpress_stock,
     is_buyable,
     offline_at
-from {{ ref('int_aliexpress__listings_at_as_of') }}
+from listings
 where lifecycle_state = 'active'

@@ -4,20 +4,24 @@ with all_transitions as (
     select * from {{ ref('int_aliexpress__rejection_transitions') }}
 ),
 
-card_window as (
+rejection_windows as (
     select * from {{ ref('int_aliexpress__rejection_windows') }}
-    where windows_before = 0
 ),
 
 listings as (
     select * from {{ ref('int_aliexpress__listings_at_as_of') }}
 ),
 
+card_window as (
+    select * from rejection_windows
+    where windows_before = 0
+),
+
 transitions as (
     select all_transitions.*
     from all_transitions
     inner join card_window
-        on card_window.store_key = all_transitions.store_key
+        on all_transitions.store_key = card_window.store_key
         and {{ in_window('all_transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}
 ),
 
@@ -50,4 +54,4 @@ select
     per_listing.has_derived_outcome
 from per_listing
 left join listings
-    on listings.store_key = per_listing.store_key and listings.product_id = per_listing.product_id
+    on per_listing.store_key = listings.store_key and per_listing.product_id = listings.product_id

@@ -5,21 +5,36 @@ with listings as (
     select * from {{ ref('int_aliexpress__listings_at_as_of') }}
 ),
 
-details as (
-    select store_key, product_id, category_id
-    from {{ ref('stg_aliexpress__listing_details') }}
-    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
+listing_details as (
+    select * from {{ ref('stg_aliexpress__listing_details') }}
 ),
 
-filled as (
-    select distinct store_key, product_id, attribute_id
-    from {{ ref('stg_aliexpress__listing_attributes') }}
-    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
-        and nullif(trim(attribute_value), '') is not null
+listing_attributes as (
+    select * from {{ ref('stg_aliexpress__listing_attributes') }}
 ),
 
 required as (
     select * from {{ ref('required_attributes') }}
+),
+
+details as (
+    select
+        store_key,
+        product_id,
+        category_id
+    from listing_details
+    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
+),
+
+filled as (
+    select distinct
+        store_key,
+        product_id,
+        attribute_id
+    from listing_attributes
+    where
+        {{ valid_at('valid_from', 'valid_to', as_of()) }}
+        and nullif(trim(attribute_value), '') is not null
 ),
 
 missing as (
@@ -29,11 +44,11 @@ missing as (
         required.attribute_name
     from details
     inner join required
-        on required.category_id = details.category_id or required.category_id = '*'
+        on details.category_id = required.category_id or required.category_id = '*'
     left join filled
-        on filled.store_key = details.store_key
-        and filled.product_id = details.product_id
-        and filled.attribute_id = required.attribute_id
+        on details.store_key = filled.store_key
+        and details.product_id = filled.product_id
+        and required.attribute_id = filled.attribute_id
     where filled.attribute_id is null
 ),
 
@@ -58,7 +73,7 @@ select
     missing_per_listing.product_id is null as is_complete
 from listings
 inner join details
-    on details.store_key = listings.store_key and details.product_id = listings.product_id
+    on listings.store_key = details.store_key and listings.product_id = details.product_id
 left join missing_per_listing
-    on missing_per_listing.store_key = listings.store_key
-    and missing_per_listing.product_id = listings.product_id
+    on listings.store_key = missing_per_listing.store_key
+    and listings.product_id = missing_per_listing.product_id

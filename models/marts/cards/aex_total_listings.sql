@@ -1,4 +1,8 @@
 -- The worklist behind aex_total_listings: one row per listing current at as_of, in every lifecycle state.
+with listings as (
+    select * from {{ ref('int_aliexpress__listings_at_as_of') }}
+)
+
 select
     store_key,
     product_id,
@@ -11,4 +15,4 @@ select
     aliexpress_stock,
     is_buyable,
     offline_at
-from {{ ref('int_aliexpress__listings_at_as_of') }}
+from listings

@@ -9,8 +9,12 @@ registry as (
     select * from {{ ref('kpi_card_registry') }}
 ),
 
-alert_thresholds as (
+alert_profiles as (
     select * from {{ ref('alert_profiles') }}
+),
+
+alert_thresholds as (
+    select * from alert_profiles
     where alert_profile = '{{ var("alert_profile") }}'
 ),
 
@@ -31,7 +35,7 @@ cards as (
         card_values.null_reason,
         card_values.spike_baseline_median
     from card_values
-    inner join registry on registry.card_key = card_values.card_key
+    inner join registry on card_values.card_key = registry.card_key
 )
 
 select
@@ -42,8 +46,9 @@ select
     cards.distinct_listings,
     cards.unit,
     cards.time_window,
-    case when cards.window_hours is not null
-        then {{ dbt.dateadd('hour', '-1 * cards.window_hours', as_of()) }}
+    case
+        when cards.window_hours is not null
+            then {{ dbt.dateadd('hour', '-1 * cards.window_hours', as_of()) }}
     end as window_start,
     {{ as_of() }} as window_end,
     cards.alert_trigger,
@@ -56,9 +61,10 @@ select
         when '<=' then cards.value <= alert_thresholds.threshold
         when '=' then cards.value = alert_thresholds.threshold
     end, false) as is_alerting,
-    case when cards.card_key = 'aex_rejected_listings_24h' and cards.value is not null then
-        cards.value >= {{ var('spike_min_count') }}
-        and cards.value > {{ var('spike_factor') }} * coalesce(cards.spike_baseline_median, 0)
+    case
+        when cards.card_key = 'aex_rejected_listings_24h' and cards.value is not null then
+            cards.value >= {{ var('spike_min_count') }}
+            and cards.value > {{ var('spike_factor') }} * coalesce(cards.spike_baseline_median, 0)
     end as is_spike,
     cards.spike_baseline_median,
     cards.sentiment_key,
@@ -68,4 +74,4 @@ select
     {{ as_of() }} as as_of,
     {{ dbt.current_timestamp() }} as computed_at
 from cards
-left join alert_thresholds on alert_thresholds.card_key = cards.card_key
+left join alert_thresholds on cards.card_key = alert_thresholds.card_key

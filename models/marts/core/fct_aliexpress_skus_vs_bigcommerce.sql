@@ -1,12 +1,24 @@
 -- One row per AliExpress SKU of a listing current at as_of (store, product, SKU id): how it matches
 -- BigCommerce, both stocks, and whether it is an oversell case for aex_xc_listed_but_oos_on_bc.
-with skus as (
+with listing_skus as (
     select * from {{ ref('stg_aliexpress__listing_skus') }}
-    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
 listings as (
     select * from {{ ref('int_aliexpress__listings_at_as_of') }}
+),
+
+sku_map_overrides as (
+    select * from {{ ref('sku_map_overrides') }}
+),
+
+oos_whitelist as (
+    select * from {{ ref('oos_whitelist') }}
+),
+
+skus as (
+    select * from listing_skus
+    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
 -- Seed rows scoped to one store or to every store (`*`). A SKU may have both, or repeated rows: the
@@ -16,7 +28,7 @@ overrides as (
         store_key,
         {{ normalize_sku('aliexpress_sku_code') }} as aliexpress_sku_key,
         {{ normalize_sku('bigcommerce_sku') }} as bigcommerce_sku_key
-    from {{ ref('sku_map_overrides') }}
+    from sku_map_overrides
 ),
 
 whitelist as (
@@ -24,7 +36,7 @@ whitelist as (
         store_key,
         {{ normalize_sku('sku_code') }} as sku_key,
         exclusion_reason
-    from {{ ref('oos_whitelist') }}
+    from oos_whitelist
 ),
 
 bc_variants as (
@@ -51,7 +63,7 @@ skus_with_override as (
         ) as override_rank
     from skus
     left join overrides
-        on (overrides.store_key = skus.store_key or overrides.store_key = '*')
+        on (skus.store_key = overrides.store_key or overrides.store_key = '*')
         and overrides.aliexpress_sku_key = {{ normalize_sku('skus.sku_code') }}
 ),
 
@@ -68,7 +80,7 @@ aliexpress_skus as (
         skus.valid_from as aliexpress_observed_since
     from skus_with_override as skus
     inner join listings
-        on listings.store_key = skus.store_key and listings.product_id = skus.product_id
+        on skus.store_key = listings.store_key and skus.product_id = listings.product_id
     where skus.override_rank = 1
 ),
 
@@ -84,8 +96,8 @@ matched as (
         bc_by_sku.bc_variant_count
     from aliexpress_skus
     left join bc_by_sku
-        on bc_by_sku.store_key = aliexpress_skus.store_key
-        and bc_by_sku.sku_key = aliexpress_skus.sku_key
+        on aliexpress_skus.store_key = bc_by_sku.store_key
+        and aliexpress_skus.sku_key = bc_by_sku.sku_key
 ),
 
 joined as (
@@ -108,25 +120,29 @@ joined as (
     from matched
     left join bc_variants
         on matched.match_status = 'matched'
-        and bc_variants.store_key = matched.store_key
-        and bc_variants.sku_key = matched.sku_key
+        and matched.store_key = bc_variants.store_key
+        and matched.sku_key = bc_variants.sku_key
     left join whitelist
-        on (whitelist.store_key = matched.store_key or whitelist.store_key = '*')
-        and whitelist.sku_key = matched.sku_key
+        on (matched.store_key = whitelist.store_key or whitelist.store_key = '*')
+        and matched.sku_key = whitelist.sku_key
 ),
 
 classified as (
     select
         joined.*,
-        (is_listing_active and coalesce(aliexpress_stock, 0) > 0) as is_buyable_on_aliexpress,
+        (joined.is_listing_active and coalesce(joined.aliexpress_stock, 0) > 0) as is_buyable_on_aliexpress,
         case
-            when not (is_listing_active and coalesce(aliexpress_stock, 0) > 0 and is_bc_oos) then null
-            when exclusion_reason is not null then 'excluded'
-            when bc_oos_since > {{ dbt.dateadd('minute', -1 * var('oos_grace_minutes'), as_of()) }} then 'pending'
+            when
+                not (joined.is_listing_active and coalesce(joined.aliexpress_stock, 0) > 0 and joined.is_bc_oos)
+                then null
+            when joined.exclusion_reason is not null then 'excluded'
+            when
+                joined.bc_oos_since > {{ dbt.dateadd('minute', -1 * var('oos_grace_minutes'), as_of()) }}
+                then 'pending'
             else 'counted'
         end as oversell_status
     from joined
-    where whitelist_rank = 1
+    where joined.whitelist_rank = 1
 )
 
 select

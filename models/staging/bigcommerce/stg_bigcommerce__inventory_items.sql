@@ -1,5 +1,8 @@
 with source as (
-    select * from {{ source_or_empty('bigcommerce', 'inventory_items', ['store_key', 'variant_id', 'location_id', 'sku', 'location_enabled', 'available_to_sell', 'total_inventory_onhand', 'safety_stock', '_dlt_valid_from', '_dlt_valid_to']) }}
+    select * from {{ source_or_empty('bigcommerce', 'inventory_items', [
+        'store_key', 'variant_id', 'location_id', 'sku', 'location_enabled', 'available_to_sell',
+        'total_inventory_onhand', 'safety_stock', '_dlt_valid_from', '_dlt_valid_to'
+    ]) }}
 ),
 
 renamed as (

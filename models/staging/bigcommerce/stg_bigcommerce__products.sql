@@ -1,5 +1,8 @@
 with source as (
-    select * from {{ source_or_empty('bigcommerce', 'products', ['store_key', 'id', 'sku', 'name', 'availability', 'is_visible', 'inventory_tracking', 'inventory_level', 'date_modified', '_dlt_valid_from', '_dlt_valid_to']) }}
+    select * from {{ source_or_empty('bigcommerce', 'products', [
+        'store_key', 'id', 'sku', 'name', 'availability', 'is_visible', 'inventory_tracking', 'inventory_level',
+        'date_modified', '_dlt_valid_from', '_dlt_valid_to'
+    ]) }}
 ),
 
 renamed as (

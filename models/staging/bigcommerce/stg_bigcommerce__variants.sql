@@ -1,5 +1,8 @@
 with source as (
-    select * from {{ source_or_empty('bigcommerce', 'variants', ['store_key', 'id', 'product_id', 'sku', 'inventory_level', 'purchasing_disabled', '_dlt_valid_from', '_dlt_valid_to']) }}
+    select * from {{ source_or_empty('bigcommerce', 'variants', [
+        'store_key', 'id', 'product_id', 'sku', 'inventory_level', 'purchasing_disabled', '_dlt_valid_from',
+        '_dlt_valid_to'
+    ]) }}
 ),
 
 renamed as (
