@@ -117,7 +117,7 @@ def test_published_file_has_only_marts_in_bi_types(three_runs: ThreeRuns) -> Non
     assert "TIMESTAMP WITH TIME ZONE" in build_types  # computed_at in the build file ...
     assert {t for t in types if t.startswith("TIMESTAMP")} == {"TIMESTAMP"}  # ... is published as UTC, zone-less
     # The README's list of the types BI drivers meet.
-    assert types == {"VARCHAR", "BOOLEAN", "INTEGER", "BIGINT", "DOUBLE", "DECIMAL(28,6)", "TIMESTAMP"}
+    assert types == {"VARCHAR", "BOOLEAN", "BIGINT", "DOUBLE", "DECIMAL(18,6)", "DECIMAL(28,6)", "TIMESTAMP"}
     with duckdb.connect(str(three_runs.snapshots[2]), read_only=True) as con:
         assert con.execute("select distinct computed_at from marts.kpi_cards").fetchall() == computed_at
 

@@ -101,6 +101,7 @@ def test_tiles_follow_the_registry_display_order(tmp_path: Path) -> None:
             "1 as value, 1 as distinct_listings, 'count' as unit, 'RT' as time_window, "
             "null::timestamp as window_start, timestamp '2026-03-11 09:00' as window_end, '-' as alert_trigger, "
             "false as is_alerting, false as is_spike, 'owner' as roles, timestamp '2026-03-11 09:00' as data_as_of, "
+            "null::varchar as null_reason, "
             "timestamp '2026-03-11 09:00' as as_of "
             "from (values ('aex_total_listings'), ('aex_xc_listed_but_oos_on_bc')) as cards(card_key)"
         )
