@@ -55,6 +55,7 @@ demo: install
 	@# exit 10 = published with warnings: the sample store's decoys trip merchant-data warnings on purpose
 	$(BIN)/listing-pulse run --source sample --scenario default || [ $$? -eq 10 ]
 	$(BIN)/listing-pulse cards
+	$(BIN)/listing-pulse alerts list
 
 # Lint before tests: ruff (lint + format check), mypy on ingestion/, sqlfluff on the SQL (dbt templater,
 # compiling against a scratch DuckDB file so it never touches the warehouse).
