@@ -56,6 +56,7 @@ demo: install
 	@# stores' decoys trip merchant-data warnings on purpose
 	$(BIN)/listing-pulse run --all-stores --source sample || [ $$? -eq 10 ]
 	$(BIN)/listing-pulse cards
+	$(BIN)/listing-pulse alerts list
 
 # Lint before tests: ruff (lint + format check), mypy on ingestion/, sqlfluff on the SQL (dbt templater,
 # compiling against a scratch DuckDB file so it never touches the warehouse).

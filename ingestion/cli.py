@@ -150,6 +150,39 @@ def cmd_cards(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_alerts_list(args: argparse.Namespace) -> int:
+    """The alert events of the latest as_of, one line each: what `run` sends (or would, once URLs are set)."""
+    _, rows = query(
+        "select store_key, card_name, event, value, previous_value from marts.kpi_alert_events "
+        "where as_of = (select max(as_of) from marts.kpi_alert_events) order by store_key, card_key",
+        readable_file(),
+    )
+    for store_key, card_name, event, value, previous_value in rows:
+        was = "" if previous_value is None else f" (was {display(previous_value)})"
+        print(f"alert {event}: {store_key} / {card_name} = {display(value)}{was}")
+    if not rows:
+        print("no alert events at the latest as_of")
+    return 0
+
+
+def cmd_alerts_test(args: argparse.Namespace) -> int:
+    from ingestion.serving.alerts import alert_urls, redact, sample_message, send
+
+    urls = alert_urls(args.store)
+    if not urls:
+        print(
+            f"listing-pulse: no alert URLs for store {args.store!r}: set urls under [alerts.{args.store}] "
+            "or [alerts] in .dlt/secrets.toml (README 'Alerting')",
+            file=sys.stderr,
+        )
+        return 2
+    sample = sample_message(args.store)
+    results = [(redact(url), send(url, sample.title, sample.body)) for url in urls]
+    for where, ok in results:
+        print(f"{where}: {'ok' if ok else 'failed'}")
+    return 0 if all(ok for _, ok in results) else 1
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     try:
         columns, rows = query(args.statement, readable_file())
@@ -290,6 +323,14 @@ def parser() -> argparse.ArgumentParser:
 
     cards = commands.add_parser("cards", help="print kpi_cards from the published file (read-only)")
     cards.set_defaults(run=cmd_cards)
+
+    alerts = commands.add_parser("alerts", help="alert events and their delivery (README 'Alerting')")
+    alert_commands = alerts.add_subparsers(dest="alerts_command", required=True)
+    alerts_list = alert_commands.add_parser("list", help="print the alert events of the latest as_of (read-only)")
+    alerts_list.set_defaults(run=cmd_alerts_list)
+    alerts_test = alert_commands.add_parser("test", help="send a sample message to a store's alert URLs")
+    alerts_test.add_argument("--store", default="default", help="the store whose [alerts.<KEY>] URLs are used")
+    alerts_test.set_defaults(run=cmd_alerts_test)
 
     sql = commands.add_parser("sql", help="run one SQL statement on the published file (read-only)")
     sql.add_argument("statement", help='e.g. "select * from marts.aex_rejected_auditing_listings"')

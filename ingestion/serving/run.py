@@ -25,6 +25,7 @@ from typing import Any
 
 from ingestion import paths
 from ingestion.report.render import REPORT_NAME, render_report
+from ingestion.serving.alerts import LEDGER_NAME, deliver_events
 from ingestion.serving.dbt import invoke_dbt
 from ingestion.serving.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
 from ingestion.serving.stores import StoreStatus
@@ -294,6 +295,7 @@ def _steps(
     say(f"published {len(rows)} mart(s) to {paths.published} as of {as_of.isoformat()}")
 
     report_path = paths.published.parent / REPORT_NAME
+    _send_alerts(log, paths, as_of, report_path, say)
     try:
         with log.step("report") as record:
             render_report(paths.published, report_path)
@@ -319,6 +321,26 @@ def _log_store(log: RunLog, store: StoreStatus) -> None:
         quarantined=store.quarantined,
         detail=[store.message] if store.state == "failed" else [],
     )
+
+
+def _send_alerts(log: RunLog, paths: Paths, as_of: datetime, report: Path, say: Callable[[str], None]) -> None:
+    """Deliver this as_of's alert events; whatever happens, the run's exit code stays as it is."""
+    try:
+        with log.step("alerts") as record:
+            record["detail"] = ["delivery stopped early"]  # kept on failure instead of the error's text: no URL leaks
+            delivery = deliver_events(paths.published, as_of, report, paths.run_log.parent / LEDGER_NAME)
+            record.update(
+                outcome="warn" if delivery.failed else "ok",
+                rows={"sent": delivery.sent, "failed": delivery.failed, "already_sent": delivery.skipped},
+                detail=delivery.detail,
+            )
+    except Exception as exc:  # alerting must never fail a published run
+        _complain(f"alerts were not sent ({type(exc).__name__}); the published file is unaffected")
+        return
+    if delivery.sent or delivery.failed:
+        say(f"alerts: {delivery.sent} sent, {delivery.failed} failed")
+    for line in delivery.detail:
+        _complain(f"alert {line}")
 
 
 def _warned(*outcomes: DbtOutcome) -> bool:

@@ -85,16 +85,19 @@ def test_each_run_logs_its_steps_as_json_lines(three_runs: ThreeRuns) -> None:
         ("freshness", "warn"),
         ("build", "ok"),
         ("publish", "ok"),
+        ("alerts", "ok"),
         ("report", "ok"),
         ("run", "finished"),
     ]
-    load, publish_step = first[0], first[4]
+    load, publish_step, alerts = first[0], first[4], first[5]
     assert load["rows"]["backlog.aliexpress.listings"] == 201
     assert load["rows"]["backlog.bigcommerce.variants"] == load["rows"]["backlog.aliexpress.listing_skus"]
     assert publish_step["rows"]["aex_total_listings"] == 201
     assert publish_step["rows"]["kpi_cards"] == REGISTERED_CARDS
-    assert all(r["duration_s"] >= 0 and r["finished_at"] >= r["started_at"] for r in first[:6])
-    assert Path(first[5]["path"]).name == "listing_pulse_report.html"
+    # No alert URL is configured here: the events are read, nothing is sent.
+    assert alerts["rows"] == {"sent": 0, "failed": 0, "already_sent": 0}
+    assert all(r["duration_s"] >= 0 and r["finished_at"] >= r["started_at"] for r in first[:7])
+    assert Path(first[6]["path"]).name == "listing_pulse_report.html"
 
 
 def test_published_file_has_only_marts_in_bi_types(three_runs: ThreeRuns) -> None:
