@@ -2,6 +2,7 @@
 -- loaded, with each quality component (0 to 1) and their mean weighted by the seed `listing_quality_weights`.
 -- The card's value is the mean score of these listings.
 {%- set target_images = var('listing_quality_target_images') %}
+{%- set score_type = dbt.type_numeric() %}
 with listings as (
     select * from {{ ref('int_aliexpress__listings_at_as_of') }}
 ),
@@ -118,25 +119,25 @@ components as (
 scored as (
     select
         *,
-        case
-            when required_attribute_count = 0 then 1.0
+        cast(case
+            when required_attribute_count = 0 then 1
             else present_attribute_count * 1.0 / required_attribute_count
-        end as required_attributes_score,
-        least(image_count, {{ target_images }}) * 1.0 / {{ target_images }} as images_score,
-        case
+        end as {{ score_type }}) as required_attributes_score,
+        cast(least(image_count, {{ target_images }}) * 1.0 / {{ target_images }} as {{ score_type }}) as images_score,
+        cast(case
             when
                 title_length between {{ var('listing_quality_title_min_chars') }}
-                and {{ var('listing_quality_title_max_chars') }} then 1.0
-            else 0.0
-        end as title_length_score,
-        case when has_description then 1.0 else 0.0 end as description_score,
-        case when sku_count > 0 and skus_without_code = 0 then 1.0 else 0.0 end as sku_codes_score
+                and {{ var('listing_quality_title_max_chars') }} then 1
+            else 0
+        end as {{ score_type }}) as title_length_score,
+        cast(case when has_description then 1 else 0 end as {{ score_type }}) as description_score,
+        cast(case when sku_count > 0 and skus_without_code = 0 then 1 else 0 end as {{ score_type }}) as sku_codes_score
     from components
 )
 
 select
     scored.*,
-    round(
+    cast(round(
         (
             scored.required_attributes_score * weights.required_attributes
             + scored.images_score * weights.images
@@ -145,6 +146,6 @@ select
             + scored.sku_codes_score * weights.sku_codes
         ) / nullif(weights.total, 0),
         6
-    ) as quality_score
+    ) as {{ score_type }}) as quality_score
 from scored
 cross join weights
