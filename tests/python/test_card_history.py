@@ -22,8 +22,8 @@ def test_full_refresh_keeps_history_and_rebuilding_an_as_of_replaces_it(warehous
     copy = tmp_path / "listing_pulse.duckdb"
     shutil.copyfile(warehouse.path, copy)
     before = history_rows(copy)
-    # Three builds: 03-08 and 03-09 saw only backlog_clears (its 10 cards; the other two stores were
-    # registered but not yet observed, so 3 stores x 10 cards = 30 rows each), 03-11 saw all three.
-    assert before == [(moment, 30) for moment, _ in before] and len(before) == 3
+    # Three builds: 03-08 and 03-09 saw only backlog_clears (its 11 cards; the other two stores were
+    # registered but not yet observed, so 3 stores x 11 cards = 33 rows each), 03-11 saw all three.
+    assert before == [(moment, 33) for moment, _ in before] and len(before) == 3
     assert run_dbt(["build", "--full-refresh", "--select", "kpi_cards", "kpi_card_history"], as_of=AS_OF, db_path=copy)
     assert history_rows(copy) == before

@@ -53,7 +53,7 @@ def test_cards_prints_every_card_of_every_store(warehouse: Warehouse, monkeypatc
         line for line in lines if line.startswith("default") and "aex_xc_listed_but_oos_on_bc" in line
     )
     assert " 4 " in default_oversell
-    assert len(lines) == 2 + 3 * 10  # header, rule, three stores x ten cards
+    assert len(lines) == 2 + 3 * 11  # header, rule, three stores x eleven cards
 
 
 def test_run_without_as_of_builds_at_a_moment_that_sees_what_it_just_loaded(tmp_path) -> None:

@@ -210,6 +210,7 @@ def test_alerts_follow_the_default_profile(warehouse: Warehouse) -> None:
         "aex_listings_expiring_soon": True,
         "aex_xc_catalogue_drift_vs_bc": True,
         "aex_required_attribute_completeness": True,  # < 1: 35 listings lack their brand
+        "aex_listing_quality_score": False,  # no trigger
     }
 
 
@@ -277,3 +278,21 @@ def test_required_attribute_completeness(warehouse: Warehouse) -> None:
     # backlog_clears: the listing held for a missing brand on 03-09 had it restored by 03-11.
     history = [float(value) for _, value in warehouse.history("backlog_clears", "aex_required_attribute_completeness")]
     assert history == [1.0, 199 / 200, 1.0]
+
+
+def test_listing_quality_score(warehouse: Warehouse) -> None:
+    # Every sample listing has 6 images, a description and a 16-19 character subject ("Sample product N"),
+    # so only two components can fall short (default weights: required_attributes 0.30, sku_codes 0.15).
+    # default: the 35 listings of the overnight spike lack their brand (score 0.70) and one decoy SKU has a
+    # blank code (0.85): mean = (4,820 - 35 x 0.30 - 0.15) / 4,820 = 4,809.35 / 4,820 = 0.997790.
+    assert round(float(warehouse.card("default", "aex_listing_quality_score")), 6) == 0.997790
+    assert warehouse.card("default", "aex_listing_quality_score", "distinct_listings") == 36
+    scores = warehouse.rows(
+        "select quality_score, count(*) from marts.aex_listing_quality_score "
+        "where store_key = 'default' group by quality_score order by quality_score"
+    )
+    assert [(float(score), count) for score, count in scores] == [(0.7, 35), (0.85, 1), (1.0, 4784)]
+    # backlog_clears: the listing held for a missing brand on 03-09 scores 0.70 among 200 (one deleted):
+    # (200 - 0.30) / 200 = 0.9985; all complete on 03-08 (201) and 03-11.
+    history = [float(value) for _, value in warehouse.history("backlog_clears", "aex_listing_quality_score")]
+    assert history == [1.0, 0.9985, 1.0]

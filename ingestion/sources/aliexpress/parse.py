@@ -38,7 +38,14 @@ LISTING_COLUMNS = (
     "group_id",
 )
 SKU_COLUMNS = ("sku_code", "ipm_sku_stock", "sku_stock", "sku_price")
-DETAIL_COLUMNS = ("category_id", "product_status_type", "gmt_modified", "aeop_ae_product_propertys")
+DETAIL_COLUMNS = (
+    "category_id",
+    "product_status_type",
+    "gmt_modified",
+    "aeop_ae_product_propertys",
+    "image_u_r_ls",  # the listing's main images: URLs separated by ';'
+    "detail",  # its description (HTML)
+)
 ATTRIBUTE_COLUMNS = ("attr_name_id", "attr_name", "attr_value_id", "attr_value")
 AUDIT_EVENT_COLUMNS = ("product_id", "status", "time_stamp", "reason_code", "reason_message")
 

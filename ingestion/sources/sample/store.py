@@ -223,6 +223,10 @@ class SampleStore:
                     "ws_display": listing.state[1],
                     "gmt_modified": aliexpress_time(listing.modified),
                     "ws_offline_date": aliexpress_time(listing.offline_date),
+                    "image_u_r_ls": ";".join(
+                        f"https://ae01.alicdn.com/kf/sample-{listing.product_id}-{n}.jpg" for n in range(1, 7)
+                    ),
+                    "detail": f"<p>Sample product {listing.index}: cotton, machine washable.</p>",
                     "aeop_ae_product_s_k_us": {
                         "global_aeop_ae_product_sku": [
                             {

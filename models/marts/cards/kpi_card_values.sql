@@ -39,6 +39,10 @@ aex_required_attribute_completeness as (
     select * from {{ ref('aex_required_attribute_completeness') }}
 ),
 
+aex_listing_quality_score as (
+    select * from {{ ref('aex_listing_quality_score') }}
+),
+
 registry as (
     select * from {{ ref('kpi_card_registry') }}
 ),
@@ -147,6 +151,16 @@ card_values as (
         sum(case when is_complete then 1 else 0 end) * 1.0 / count(*) as value,
         sum(case when is_complete then 0 else 1 end) as distinct_listings
     from aex_required_attribute_completeness
+    group by store_key
+
+    union all
+
+    select
+        store_key,
+        'aex_listing_quality_score' as card_key,
+        avg(quality_score) as value,
+        sum(case when quality_score < 1 then 1 else 0 end) as distinct_listings
+    from aex_listing_quality_score
     group by store_key
 
     union all
