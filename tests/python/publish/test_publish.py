@@ -51,6 +51,7 @@ def test_exit_codes_are_the_documented_ones() -> None:
     assert {code.name: int(code) for code in ExitCode} == {
         "PUBLISHED": 0,
         "PUBLISHED_WITH_WARNINGS": PUBLISHED_WITH_WARNINGS,
+        "PUBLISHED_STORES_SKIPPED": 15,
         "LOAD_FAILED": 20,
         "BUILD_FAILED": BUILD_FAILED,
         "PUBLISH_FAILED": 40,
