@@ -60,9 +60,9 @@ required_per_listing as (
         on details.category_id = required_attributes.category_id or required_attributes.category_id = '*'
     left join filled_attributes
         on
-            details.store_key = filled_attributes.store_key
-            and details.product_id = filled_attributes.product_id
-            and required_attributes.attribute_id = filled_attributes.attribute_id
+        details.store_key = filled_attributes.store_key
+        and details.product_id = filled_attributes.product_id
+        and required_attributes.attribute_id = filled_attributes.attribute_id
     group by details.store_key, details.product_id
 ),
 
@@ -108,12 +108,12 @@ components as (
         on listings.store_key = details.store_key and listings.product_id = details.product_id
     left join required_per_listing
         on
-            listings.store_key = required_per_listing.store_key
-            and listings.product_id = required_per_listing.product_id
+        listings.store_key = required_per_listing.store_key
+        and listings.product_id = required_per_listing.product_id
     left join skus_per_listing
         on
-            listings.store_key = skus_per_listing.store_key
-            and listings.product_id = skus_per_listing.product_id
+        listings.store_key = skus_per_listing.store_key
+        and listings.product_id = skus_per_listing.product_id
 ),
 
 scored as (
