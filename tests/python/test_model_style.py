@@ -70,3 +70,15 @@ def test_the_rules_catch_what_they_name(tmp_path: Path) -> None:
         test_models_use_portable_sql(bad)
     test_refs_are_import_ctes(good)
     test_models_use_portable_sql(good)
+
+
+def test_unit_test_names_fit_postgres_relation_names() -> None:
+    # dbt names a unit test's relation after the test; PostgreSQL cuts identifiers at 63 bytes and dbt
+    # then refuses to run it, so a long name only fails under `make test-postgres`. Caught here instead.
+    names = [
+        name
+        for path in (ROOT / "models").rglob("*unit_tests.yml")
+        for name in re.findall(r"^  - name: (\S+)", path.read_text(), flags=re.M)
+    ]
+    assert names, "no unit tests found"
+    assert [name for name in names if len(name) > 63] == []
