@@ -31,21 +31,32 @@ overrides as (
     from {{ ref('sku_map_overrides') }}
 ),
 
+own_overrides as (
+    select
+        store_key,
+        code_key,
+        min(bc_key) as bc_key
+    from overrides
+    where store_key <> '*'
+    group by store_key, code_key
+),
+
+every_store_overrides as (
+    select
+        code_key,
+        min(bc_key) as bc_key
+    from overrides
+    where store_key = '*'
+    group by code_key
+),
+
 keyed as (
     select
         sku_now.*,
-        coalesce(
-            (
-                select min(own.bc_key) from overrides as own
-                where own.store_key = sku_now.store_key and own.code_key = sku_now.code_key
-            ),
-            (
-                select min(every.bc_key) from overrides as every
-                where every.store_key = '*' and every.code_key = sku_now.code_key
-            ),
-            sku_now.code_key
-        ) as bc_key
+        coalesce(own.bc_key, every_store.bc_key, sku_now.code_key) as bc_key
     from sku_now
+    left join own_overrides as own on sku_now.store_key = own.store_key and sku_now.code_key = own.code_key
+    left join every_store_overrides as every_store on sku_now.code_key = every_store.code_key
 ),
 
 variant_now as (
@@ -105,12 +116,25 @@ whitelisted as (
     from {{ ref('oos_whitelist') }}
 ),
 
+-- per BC key: how many current variants carry it, and whether any of them is out of stock
+bc_keys as (
+    select
+        store_key,
+        bc_key,
+        count(*) as variants,
+        max(case when is_out_of_stock then 1 else 0 end) as any_out_of_stock
+    from bc_now
+    group by store_key, bc_key
+),
+
 oversold as (
     select
         keyed.store_key,
         keyed.product_id,
         keyed.sku_id
     from keyed
+    left join bc_keys on keyed.store_key = bc_keys.store_key and keyed.bc_key = bc_keys.bc_key
+    left join deleted_keys on keyed.store_key = deleted_keys.store_key and keyed.bc_key = deleted_keys.bc_key
     where
         keyed.bc_key is not null
         and not exists (
@@ -120,23 +144,8 @@ oversold as (
                 and whitelisted.bc_key = keyed.bc_key
         )
         and (
-            (
-                select count(*) from bc_now
-                where bc_now.store_key = keyed.store_key and bc_now.bc_key = keyed.bc_key
-            ) = 1
-            and exists (
-                select 1 from bc_now
-                where bc_now.store_key = keyed.store_key and bc_now.bc_key = keyed.bc_key and bc_now.is_out_of_stock
-            )
-            or (
-                select count(*) from bc_now
-                where bc_now.store_key = keyed.store_key and bc_now.bc_key = keyed.bc_key
-            )
-            = 0
-            and exists (
-                select 1 from deleted_keys
-                where deleted_keys.store_key = keyed.store_key and deleted_keys.bc_key = keyed.bc_key
-            )
+            (bc_keys.variants = 1 and bc_keys.any_out_of_stock = 1)
+            or (bc_keys.variants is null and deleted_keys.bc_key is not null)
         )
 ),
 

@@ -90,6 +90,8 @@ def throwaway_cluster() -> Iterator[dict[str, str]]:
             "PGUSER": "postgres",
             "PGPASSWORD": "unused-with-trust",
             "PGDATABASE": "listing_pulse",
+            # A statement that runs away (a plan gone quadratic) fails the test by name instead of stalling CI.
+            "PGOPTIONS": "-c statement_timeout=120s -c lock_timeout=60s",
         }
         run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", "listing_pulse"])
         yield env
