@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion import paths  # first: sets DLT_PROJECT_DIR and DBT_PROFILES_DIR
-from ingestion.serving.dbt import query, run_dbt
+from ingestion.serving.dbt import PRODUCTION_BUILD, query, run_dbt
 from ingestion.serving.progress import Progress
 from ingestion.serving.run import ExitCode, Locked, run, run_lock
 from ingestion.serving.stores import StoreStatus, configured_concurrency, declared_stores, load_stores
@@ -79,7 +79,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     with run_lock(paths.lock_path(), args.wait):
         if not run_dbt(["source", "freshness"]):
             print("source freshness: some source is stale or missing (see above); building anyway", file=sys.stderr)
-        return 0 if run_dbt(["build"], as_of=as_of) else 1
+        return 0 if run_dbt(PRODUCTION_BUILD, as_of=as_of) else 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:

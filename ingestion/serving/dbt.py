@@ -25,6 +25,11 @@ def utc_wall_clock(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+# What a scheduled run builds: every model, seed and data test; unit tests are for development and CI (`make
+# test` builds them), as dbt recommends, so production builds leave them out.
+PRODUCTION_BUILD = ["build", "--exclude-resource-type", "unit_test"]
+
+
 def run_dbt(args: list[str], as_of: datetime | None = None, db_path: Path | None = None) -> bool:
     """Invoke one dbt command on this project against `db_path`; True when it succeeded."""
     return bool(invoke_dbt(args, as_of, db_path).success)

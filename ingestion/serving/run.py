@@ -26,7 +26,7 @@ from typing import Any
 from ingestion import paths
 from ingestion.report.render import REPORT_NAME, render_report
 from ingestion.serving.alerts import LEDGER_NAME, deliver_events
-from ingestion.serving.dbt import invoke_dbt
+from ingestion.serving.dbt import PRODUCTION_BUILD, invoke_dbt
 from ingestion.serving.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
 from ingestion.serving.stores import StoreStatus
 from ingestion.sources.load import LoadReport
@@ -262,7 +262,7 @@ def _steps(
     try:
         with log.step("build") as record:
             result = invoke_dbt(
-                ["build", *dbt_log],
+                [*PRODUCTION_BUILD, *dbt_log],
                 as_of=as_of,
                 db_path=paths.build,
                 manifest=manifest,

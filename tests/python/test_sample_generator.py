@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
+from ingestion.sources.aliexpress.files import read_drop as read_aliexpress
 from ingestion.sources.aliexpress.source import parse_capture as parse_aliexpress
+from ingestion.sources.bigcommerce.files import read_drop as read_bigcommerce
 from ingestion.sources.bigcommerce.source import parse_capture as parse_bigcommerce
+from ingestion.sources.common.captures import AliExpressCapture
+from ingestion.sources.common.pages import Page
 from ingestion.sources.sample.scenarios import SCENARIOS, Observation, generate
+from ingestion.sources.sample.store import ACTIVE, AUDITING, EXPIRED, SampleStore
 from tests.python.builders import AS_OF
 
 
@@ -63,3 +69,31 @@ def test_default_store_parses_without_quarantine_into_every_state() -> None:
     # AliExpress times are GMT+8 wall-clock text, BigCommerce's carry their offset.
     assert aliexpress.audit_events[0]["time_stamp"][10] == " "
     assert bigcommerce.products[0]["date_modified"].endswith("+00:00")
+
+
+def test_a_written_drop_reads_back_as_the_same_pages(tmp_path: Path) -> None:
+    """`write_drop` (the benchmark's large stores) streams the pages `capture()` holds in memory: read back
+    by the file-drop readers, every page body is there once, and each list page sits in its pass's folder."""
+    store = SampleStore.build(AS_OF, 5, 1005007000000000, [(ACTIVE, 120), (AUDITING, 3), (EXPIRED, 2)])
+    store.outcome(store.listings[0], "approved", AS_OF)
+    store.outcome(store.listings[121], "refuse", AS_OF, ("IMAGE_QUALITY", "low"))
+    store.products[1].variants[0].locations = [(1, True, 4), (2, False, 9)]
+    aliexpress_capture, bigcommerce_capture = store.capture(store.events)
+    store.write_drop(tmp_path, store.events)
+    aliexpress, bigcommerce = read_aliexpress(tmp_path), read_bigcommerce(tmp_path)
+    assert aliexpress is not None and bigcommerce is not None
+
+    def bodies(pages: list[Page]) -> list[str]:
+        return sorted(json.dumps(page.body, sort_keys=True) for page in pages)
+
+    def passes(capture: AliExpressCapture) -> list[tuple[str, str]]:
+        return sorted((status, json.dumps(page.body, sort_keys=True)) for status, page in capture.product_lists)
+
+    # 120 active listings fill 3 pages of 50, the other passes one page each (editingRequired's is empty)
+    assert len(aliexpress.product_lists) == 6 and passes(aliexpress) == passes(aliexpress_capture)
+    assert bodies(aliexpress.product_infos) == bodies(aliexpress_capture.product_infos)
+    assert len(list((tmp_path / "aliexpress" / "product_info").iterdir())) == 1  # 125 lines, 1,000 to a file
+    assert bodies(aliexpress.audit_events) == bodies(aliexpress_capture.audit_events) and len(store.events) == 2
+    assert bodies(bigcommerce.catalog_pages) == bodies(bigcommerce_capture.catalog_pages)
+    assert bodies(bigcommerce.inventory_pages) == bodies(bigcommerce_capture.inventory_pages) != []
+    assert aliexpress.unread == [] and bigcommerce.unread == []

@@ -10,8 +10,11 @@ from typing import Any, Literal
 
 import dlt
 import duckdb
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 TARGET_ENV = "LISTING_PULSE_TARGET"
+# DuckDB settings the loader takes from the environment, as dbt's `set_engine_resources` hook does for builds.
+DUCKDB_RESOURCES = {"memory_limit": "LISTING_PULSE_DUCKDB_MEMORY_LIMIT", "threads": "LISTING_PULSE_DUCKDB_THREADS"}
 
 
 def target() -> str:
@@ -29,7 +32,12 @@ def destination(db_path: Path) -> Any:
                 "database": os.environ.get("PGDATABASE", "listing_pulse"),
             }
         )
-    return dlt.destinations.duckdb(str(db_path))
+    return dlt.destinations.duckdb(DuckDbCredentials(str(db_path), global_config=duckdb_config()))
+
+
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
+    """The DuckDB resource settings given in the environment; unset ones keep DuckDB's defaults."""
+    return {setting: os.environ[name] for setting, name in DUCKDB_RESOURCES.items() if os.environ.get(name)}
 
 
 def loader_file_format() -> Literal["csv", "parquet"]:
@@ -63,7 +71,7 @@ def read_records(db_path: Path, sql: str, params: list[Any]) -> list[dict[str, A
             connection.close()
     if not db_path.exists():
         return None
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with duckdb.connect(str(db_path), read_only=True, config=duckdb_config()) as con:
         cursor = con.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -86,7 +94,7 @@ def execute(db_path: Path, statements: list[tuple[str, list[Any]]]) -> None:
         finally:
             connection.close()
         return
-    with duckdb.connect(str(db_path)) as con:
+    with duckdb.connect(str(db_path), config=duckdb_config()) as con:
         con.begin()
         for sql, params in statements:
             con.execute(sql, params)

@@ -6,6 +6,7 @@ so one parser per API shape serves them all.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -233,8 +234,9 @@ def text_row(
     return row, notes
 
 
+@functools.lru_cache(maxsize=65536)
 def normal_name(key: str) -> str:
-    """The column name dlt would give the field."""
+    """The column name dlt would give the field (cached: every record repeats the same few dozen names)."""
     return NAMING.normalize_identifier(key) if key.strip() else "_"
 
 

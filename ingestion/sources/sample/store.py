@@ -6,15 +6,21 @@ Scenarios (scenarios.py) build a `SampleStore`, change it between observations, 
 
 from __future__ import annotations
 
+import itertools
+import json
 import random
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from ingestion.sources.common.captures import ALIEXPRESS_TZ, AliExpressCapture, BigCommerceCapture
 from ingestion.sources.common.pages import Page
 
 LIST_PAGE_SIZE = 50
+INFO_LINES_PER_FILE = 1000
+PRODUCT_STATUS_TYPES = ("onSelling", "offline", "auditing", "editingRequired")  # the list passes, in sweep order
 CATALOG_PAGE_SIZE = 250
 CATEGORIES = (200000346, 200000345, 100003109, 200118010)
 BRAND_ATTRIBUTE = {"attr_name_id": 2, "attr_name": "Brand Name"}
@@ -161,12 +167,48 @@ class SampleStore:
 
     # ---- rendering ---------------------------------------------------------------------------
     def capture(self, delivered_events: list[dict[str, Any]]) -> tuple[AliExpressCapture, BigCommerceCapture]:
-        return self._aliexpress(delivered_events), self._bigcommerce()
+        aliexpress = AliExpressCapture(
+            product_lists=list(self.list_pages()),
+            product_infos=list(self.info_pages()),
+            audit_events=[
+                Page("sample/audit_events", dict(event), line=number)
+                for number, event in enumerate(delivered_events, start=1)
+            ],
+        )
+        return aliexpress, BigCommerceCapture(
+            catalog_pages=list(self.catalog_pages()), inventory_pages=list(self.inventory_pages())
+        )
 
-    def _aliexpress(self, delivered_events: list[dict[str, Any]]) -> AliExpressCapture:
-        capture = AliExpressCapture()
+    def write_drop(self, folder: Path, delivered_events: list[dict[str, Any]]) -> None:
+        """The same pages as `capture()`, written page by page as a file drop (docs/architecture.md), so a
+        large store never sits in memory as pages; product.info.get responses go 1,000 to a JSONL file."""
+
+        def write(path: Path, lines: Iterable[Any]) -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w") as file:
+                file.writelines(json.dumps(line) + "\n" for line in lines)
+
+        root = folder / "aliexpress"
+        for status_type in PRODUCT_STATUS_TYPES:  # an empty pass is still a pass that was saved
+            (root / "product_list" / status_type).mkdir(parents=True, exist_ok=True)
+        for number, (status_type, page) in enumerate(self.list_pages(), start=1):
+            write(root / "product_list" / status_type / f"{number:06d}.json", [page.body])
+        infos = self.info_pages()
+        for number in itertools.count(1):
+            chunk = [page.body for page in itertools.islice(infos, INFO_LINES_PER_FILE)]
+            if not chunk:
+                break
+            write(root / "product_info" / f"{number:06d}.jsonl", chunk)
+        write(root / "audit_events" / "events.jsonl", delivered_events)
+        for number, page in enumerate(self.catalog_pages(), start=1):
+            write(folder / "bigcommerce" / "catalog_products" / f"{number:06d}.json", [page.body])
+        for number, page in enumerate(self.inventory_pages(), start=1):
+            write(folder / "bigcommerce" / "inventory_items" / f"{number:06d}.json", [page.body])
+
+    def list_pages(self) -> Iterator[tuple[str, Page]]:
+        """Every product.list.get page of the four passes, each with its pass."""
         live = [listing for listing in self.listings if not listing.deleted]
-        for status_type in ("onSelling", "offline", "auditing", "editingRequired"):
+        for status_type in PRODUCT_STATUS_TYPES:
             in_pass = [listing for listing in live if listing.state[0] == status_type]
             pages = max(1, -(-len(in_pass) // LIST_PAGE_SIZE))
             for number in range(1, pages + 1):
@@ -186,12 +228,12 @@ class SampleStore:
                         "request_id": f"sample-{status_type}-{number}",
                     }
                 }
-                capture.product_lists.append((status_type, Page(f"sample/product_list/{status_type}/{number}", body)))
-        for listing in live:
-            capture.product_infos.append(Page(f"sample/product_info/{listing.product_id}", self._info(listing)))
-        for number, event in enumerate(delivered_events, start=1):
-            capture.audit_events.append(Page("sample/audit_events", dict(event), line=number))
-        return capture
+                yield status_type, Page(f"sample/product_list/{status_type}/{number}", body)
+
+    def info_pages(self) -> Iterator[Page]:
+        for listing in self.listings:
+            if not listing.deleted:
+                yield Page(f"sample/product_info/{listing.product_id}", self._info(listing))
 
     def _list_item(self, listing: Listing) -> dict[str, Any]:
         prices = [float(sku.price) for sku in listing.skus]
@@ -246,8 +288,7 @@ class SampleStore:
             }
         }
 
-    def _bigcommerce(self) -> BigCommerceCapture:
-        capture = BigCommerceCapture()
+    def catalog_pages(self) -> Iterator[Page]:
         pages = max(1, -(-len(self.products) // CATALOG_PAGE_SIZE))
         for number in range(1, pages + 1):
             chunk = self.products[(number - 1) * CATALOG_PAGE_SIZE : number * CATALOG_PAGE_SIZE]
@@ -264,7 +305,9 @@ class SampleStore:
                     }
                 },
             }
-            capture.catalog_pages.append(Page(f"sample/catalog_products/{number}", body))
+            yield Page(f"sample/catalog_products/{number}", body)
+
+    def inventory_pages(self) -> Iterator[Page]:
         located = [variant for product in self.products for variant in product.variants if variant.locations]
         if located:
             body = {
@@ -286,8 +329,7 @@ class SampleStore:
                 ],
                 "meta": {"pagination": {"total": len(located), "current_page": 1, "total_pages": 1}},
             }
-            capture.inventory_pages.append(Page("sample/inventory_items/1", body))
-        return capture
+            yield Page("sample/inventory_items/1", body)
 
     def _product(self, product: Product) -> dict[str, Any]:
         return {
