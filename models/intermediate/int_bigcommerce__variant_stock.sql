@@ -116,20 +116,25 @@ stock_at_change as (
 ),
 
 -- The first out-of-stock moment after the last in-stock one (null while in stock).
+stock_since_last_in_stock as (
+    select
+        store_key,
+        bc_variant_id,
+        changed_at,
+        is_out_of_stock,
+        max(case when not is_out_of_stock then changed_at end)
+            over (partition by store_key, bc_variant_id)
+            as last_in_stock_at
+    from stock_at_change
+),
+
 out_of_stock_since as (
     select
         store_key,
         bc_variant_id,
         min(case when is_out_of_stock then changed_at end) as oos_since
-    from stock_at_change as stock
-    where
-        changed_at > coalesce((
-            select max(in_stock.changed_at) from stock_at_change as in_stock
-            where
-                in_stock.store_key = stock.store_key
-                and in_stock.bc_variant_id = stock.bc_variant_id
-                and not in_stock.is_out_of_stock
-        ), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+    from stock_since_last_in_stock
+    where last_in_stock_at is null or changed_at > last_in_stock_at
     group by store_key, bc_variant_id
 ),
 
