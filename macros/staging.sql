@@ -3,37 +3,25 @@
 
 {#- One row per store, resource and sweep (store_key, resource, observed_at). -#}
 {% macro staging_observations(relation) %}
-with source as (
-    select * from {{ relation }}
-),
-
-renamed as (
-    select
-        store_key,
-        resource,
-        {{ to_utc('observed_at') }} as observed_at,
-        row_count
-    from source
-)
-
-select * from renamed
+{{ staging_as_landed(relation, ['store_key', 'resource', 'observed_at', 'row_count']) }}
 {% endmacro %}
 
 {#- One row per record that could not be parsed or lacked its key (store_key, observed_at, origin, line). -#}
 {% macro staging_quarantine(relation) %}
+{{ staging_as_landed(relation, ['store_key', 'resource', 'origin', 'line', 'reason', 'payload', 'observed_at']) }}
+{% endmacro %}
+
+{#- The shape both share: `columns` as landed, except observed_at (time-zone aware), as UTC. -#}
+{% macro staging_as_landed(relation, columns) %}
 with source as (
     select * from {{ relation }}
 ),
 
 renamed as (
     select
-        store_key,
-        resource,
-        origin,
-        line,
-        reason,
-        payload,
-        {{ to_utc('observed_at') }} as observed_at
+        {%- for column in columns %}
+        {{ to_utc(column) ~ ' as ' ~ column if column == 'observed_at' else column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from source
 )
 

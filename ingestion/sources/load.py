@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -159,24 +160,12 @@ def load_observation(
     jobs: list[tuple[str, ParsedRows, Mapping[str, tuple[str, ...]], Callable[[], Any]]] = []
     if aliexpress_capture is not None:
         parsed_aliexpress = aliexpress.parse_capture(aliexpress_capture, store_key)
-        jobs.append(
-            (
-                "aliexpress",
-                parsed_aliexpress,
-                aliexpress.STORE_SWEPT,
-                lambda: aliexpress.aliexpress_source(parsed_aliexpress, store_key, observed_at),
-            )
-        )
+        aliexpress_rows = partial(aliexpress.aliexpress_source, parsed_aliexpress, store_key, observed_at)
+        jobs.append(("aliexpress", parsed_aliexpress, aliexpress.STORE_SWEPT, aliexpress_rows))
     if bigcommerce_capture is not None:
         parsed_bigcommerce = bigcommerce.parse_capture(bigcommerce_capture, store_key)
-        jobs.append(
-            (
-                "bigcommerce",
-                parsed_bigcommerce,
-                bigcommerce.STORE_SWEPT,
-                lambda: bigcommerce.bigcommerce_source(parsed_bigcommerce, store_key, observed_at),
-            )
-        )
+        bigcommerce_rows = partial(bigcommerce.bigcommerce_source, parsed_bigcommerce, store_key, observed_at)
+        jobs.append(("bigcommerce", parsed_bigcommerce, bigcommerce.STORE_SWEPT, bigcommerce_rows))
 
     pipelines = {source_name: _pipeline(source_name, store_key, db_path) for source_name, _, _, _ in jobs}
     for source_name, pipeline in pipelines.items():

@@ -8,11 +8,10 @@ the sample whitelist's SKU. Rendered as real API responses (the sample store's c
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
+from ingestion.sources.sample.scenarios import Observation
 from ingestion.sources.sample.store import (
     ACTIVE,
     AUDITING,
@@ -31,13 +30,6 @@ REASONS = (
 )
 STATES = (ACTIVE, ACTIVE, ACTIVE, AUDITING, EDITING_REQUIRED, VIOLATE_OFFLINE, PUNISH_OFFLINE, EXPIRED)
 WHITELISTED_SKU = "LP-BUFFER-01"  # seeds/oos_whitelist.csv, for every store
-
-
-@dataclass
-class Observation:
-    observed_at: datetime
-    aliexpress: AliExpressCapture
-    bigcommerce: BigCommerceCapture
 
 
 def odd_spelling(rng: random.Random, code: str) -> str:

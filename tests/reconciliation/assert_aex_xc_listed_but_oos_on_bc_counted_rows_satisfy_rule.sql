@@ -27,42 +27,8 @@ sku_now as (
     where {{ valid_at('valid_from', 'valid_to', as_of()) }}
 ),
 
-variant_now as (
-    select * from {{ ref('stg_bigcommerce__variants') }}
-    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
-),
-
-product_now as (
-    select * from {{ ref('stg_bigcommerce__products') }}
-    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
-),
-
-located_now as (
-    select
-        store_key,
-        bc_variant_id,
-        sum(case when is_location_enabled then available_to_sell else 0 end) as available
-    from {{ ref('stg_bigcommerce__inventory_items') }}
-    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
-    group by store_key, bc_variant_id
-),
-
 bc_now as (
-    select
-        variant_now.store_key,
-        variant_now.bc_variant_id,
-        upper(trim(variant_now.variant_sku)) as sku,
-        case
-            when product_now.inventory_tracking = 'none' then false
-            when located_now.bc_variant_id is not null then located_now.available <= 0
-            when product_now.inventory_tracking = 'product' then product_now.product_inventory_level <= 0
-            else variant_now.variant_inventory_level <= 0
-        end as is_out_of_stock
-    from variant_now
-    left join product_now
-        on variant_now.store_key = product_now.store_key and variant_now.bc_product_id = product_now.bc_product_id
-    left join located_now
-        on variant_now.store_key = located_now.store_key and variant_now.bc_variant_id = located_now.bc_variant_id
+    {{ recount_bc_variants() }}
 ),
 
 checked as (
@@ -74,11 +40,11 @@ checked as (
         sku_now.sku_stock,
         (
             select count(*) from bc_now
-            where bc_now.store_key = counted.store_key and bc_now.sku = upper(trim(counted.bc_sku))
+            where bc_now.store_key = counted.store_key and bc_now.bc_key = {{ normalize_sku('counted.bc_sku') }}
         ) as bc_variants,
         (
             select max(case when bc_now.is_out_of_stock then 1 else 0 end) from bc_now
-            where bc_now.store_key = counted.store_key and bc_now.sku = upper(trim(counted.bc_sku))
+            where bc_now.store_key = counted.store_key and bc_now.bc_key = {{ normalize_sku('counted.bc_sku') }}
         ) as bc_out_of_stock,
         counted.is_bc_deleted
     from counted

@@ -3,24 +3,16 @@
 -- The card's value is the mean score of these listings.
 {%- set target_images = var('listing_quality_target_images') %}
 {%- set score_type = dbt.type_numeric() %}
-with listings as (
-    select * from {{ ref('int_aliexpress__listings_at_as_of') }}
+with completeness as (
+    select * from {{ ref('aex_required_attribute_completeness') }}
 ),
 
 listing_details as (
     select * from {{ ref('stg_aliexpress__listing_details') }}
 ),
 
-listing_attributes as (
-    select * from {{ ref('stg_aliexpress__listing_attributes') }}
-),
-
 listing_skus as (
     select * from {{ ref('stg_aliexpress__listing_skus') }}
-),
-
-required_attributes as (
-    select * from {{ ref('required_attributes') }}
 ),
 
 listing_quality_weights as (
@@ -31,39 +23,10 @@ details as (
     select
         store_key,
         product_id,
-        category_id,
         image_count,
         description_html
     from listing_details
     where {{ valid_at('valid_from', 'valid_to', as_of()) }}
-),
-
-filled_attributes as (
-    select distinct
-        store_key,
-        product_id,
-        attribute_id
-    from listing_attributes
-    where
-        {{ valid_at('valid_from', 'valid_to', as_of()) }}
-        and nullif(trim(attribute_value), '') is not null
-),
-
-required_per_listing as (
-    select
-        details.store_key,
-        details.product_id,
-        count(distinct required_attributes.attribute_id) as required_attribute_count,
-        count(distinct filled_attributes.attribute_id) as present_attribute_count
-    from details
-    inner join required_attributes
-        on details.category_id = required_attributes.category_id or required_attributes.category_id = '*'
-    left join filled_attributes
-        on
-        details.store_key = filled_attributes.store_key
-        and details.product_id = filled_attributes.product_id
-        and required_attributes.attribute_id = filled_attributes.attribute_id
-    group by details.store_key, details.product_id
 ),
 
 skus_per_listing as (
@@ -89,31 +52,29 @@ weights as (
     from listing_quality_weights
 ),
 
+-- The completeness worklist holds the same listings (current at as_of, details loaded) and counts their
+-- required attributes.
 components as (
     select
-        listings.store_key,
-        listings.product_id,
-        listings.listing_title,
-        listings.lifecycle_state,
-        details.category_id,
-        coalesce(required_per_listing.required_attribute_count, 0) as required_attribute_count,
-        coalesce(required_per_listing.present_attribute_count, 0) as present_attribute_count,
+        completeness.store_key,
+        completeness.product_id,
+        completeness.listing_title,
+        completeness.lifecycle_state,
+        completeness.category_id,
+        completeness.required_attribute_count,
+        completeness.present_attribute_count,
         details.image_count,
-        {{ dbt.length('trim(listings.listing_title)') }} as title_length,
+        {{ dbt.length('trim(completeness.listing_title)') }} as title_length,
         nullif(trim(details.description_html), '') is not null as has_description,
         coalesce(skus_per_listing.sku_count, 0) as sku_count,
         coalesce(skus_per_listing.skus_without_code, 0) as skus_without_code
-    from listings
+    from completeness
     inner join details
-        on listings.store_key = details.store_key and listings.product_id = details.product_id
-    left join required_per_listing
-        on
-        listings.store_key = required_per_listing.store_key
-        and listings.product_id = required_per_listing.product_id
+        on completeness.store_key = details.store_key and completeness.product_id = details.product_id
     left join skus_per_listing
         on
-        listings.store_key = skus_per_listing.store_key
-        and listings.product_id = skus_per_listing.product_id
+        completeness.store_key = skus_per_listing.store_key
+        and completeness.product_id = skus_per_listing.product_id
 ),
 
 scored as (

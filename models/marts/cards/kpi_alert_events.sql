@@ -1,14 +1,4 @@
-{#- Like kpi_card_history: rebuilding an as_of replaces its rows (delete+insert on the key, or on Spark an
-    overwrite of the as_of partition) and `dbt build --full-refresh` keeps the past. -#}
-{{
-    config(
-        materialized='incremental',
-        unique_key=['store_key', 'card_key', 'as_of'],
-        incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
-        partition_by=(['as_of'] if target.type == 'spark' else none),
-        full_refresh=false
-    )
-}}
+{{ config(**kept_per_as_of()) }}
 -- One row per store, card and as_of where the card's alert changed since the previous build that saw the
 -- store: it `started` or `stopped` alerting, `spiked`, or is `still_alerting` and its profile's
 -- renotify_hours have passed again. Edge-triggered: a card that stays alerting adds nothing otherwise.

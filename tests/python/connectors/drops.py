@@ -1,4 +1,4 @@
-"""Write file-drop folders (the layout in docs/architecture.md) in the APIs' real response shapes."""
+"""Write file-drop folders (the layout in docs/architecture.md) in the APIs' real response shapes, and load them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from datetime import timedelta  # noqa: F401  (tests build times with drops.time
 from pathlib import Path
 from typing import Any
 
+from ingestion.cli import main
+
 
 def write(root: Path, relative: str, content: Any) -> Path:
     """`content` as JSON, or as-is when it is already text (to write broken files on purpose)."""
@@ -14,6 +16,13 @@ def write(root: Path, relative: str, content: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
     return path
+
+
+def load_drop(drop: Path, store: str, observed_at: str, *extra: str) -> int:
+    """`listing-pulse load --source files` of `drop` as `store`; the exit code."""
+    return main(
+        ["load", "--source", "files", "--path", str(drop), "--store", store, "--observed-at", observed_at, *extra]
+    )
 
 
 def jsonl(records: list[Any]) -> str:

@@ -14,6 +14,8 @@ from typing import Any
 
 from werkzeug import Request, Response
 
+from tests.python.connectors import drops
+
 APP_KEY = "test-app-key"
 APP_SECRET = "test-app-secret-do-not-log"
 SESSION = "test-session-token-do-not-log"
@@ -103,7 +105,10 @@ class FakeApis:
         if method == "aliexpress.solution.product.list.get":
             return _json(self._list_page(query))
         if method == "aliexpress.solution.product.info.get":
-            return _json(self._info(product_id))
+            item = self.listings[product_id]
+            return _json(
+                drops.product_info(product_id, item.status_type, item.gmt_modified, item.skus, item.ws_display)
+            )
         if method == "aliexpress.postproduct.redefining.findaeproductstatusbyid":
             status, time_stamp = self.listings[product_id].audit or ("approved", "")
             return _json(
@@ -153,27 +158,6 @@ class FakeApis:
                     "page_size": AE_PAGE_SIZE,
                     "product_count": len(in_pass),
                     "total_page": pages,
-                    "success": True,
-                }
-            }
-        }
-
-    def _info(self, product_id: int) -> dict[str, Any]:
-        item = self.listings[product_id]
-        return {
-            "aliexpress_solution_product_info_get_response": {
-                "result": {
-                    "product_id": product_id,
-                    "category_id": 200000346,
-                    "product_status_type": item.status_type,
-                    "ws_display": item.ws_display,
-                    "gmt_modified": item.gmt_modified,
-                    "aeop_ae_product_s_k_us": {"global_aeop_ae_product_sku": item.skus},
-                    "aeop_ae_product_propertys": {
-                        "global_aeop_ae_product_property": [
-                            {"attr_name_id": 2, "attr_name": "Brand Name", "attr_value": "Acme"}
-                        ]
-                    },
                     "success": True,
                 }
             }

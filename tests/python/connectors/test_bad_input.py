@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.cli import main
 from tests.python.builders import bc_product
 from tests.python.connectors import drops
 from tests.python.connectors.conftest import rows, table_snapshot
@@ -105,9 +104,7 @@ def odd_drop(tmp_path: Path) -> Path:
 
 
 def load(drop: Path, *extra: str) -> int:
-    return main(
-        ["load", "--source", "files", "--path", str(drop), "--store", "odd_shop", "--observed-at", OBSERVED_AT, *extra]
-    )
+    return drops.load_drop(drop, "odd_shop", OBSERVED_AT, *extra)
 
 
 def test_bad_input_is_quarantined_and_the_rest_lands_as_received(

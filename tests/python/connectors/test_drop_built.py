@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.cli import main
 from ingestion.serving.dbt import invoke_dbt
 from tests.python.builders import bc_product
 from tests.python.connectors import drops
@@ -41,22 +40,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict
             [[bc_product(92, "BC-W", "variant", 3000000000, [(921, "BC-W", 3000000000)])]],
             [drops.inventory_item(921, 92, "BC-W", [drops.location(1, 5000000000)])],
         )
-        assert (
-            main(
-                [
-                    "load",
-                    "--source",
-                    "files",
-                    "--path",
-                    str(wide),
-                    "--store",
-                    "wide_numbers",
-                    "--observed-at",
-                    OBSERVED_AT,
-                ]
-            )
-            == 0
-        )
+        assert drops.load_drop(wide, "wide_numbers", OBSERVED_AT) == 0
 
         twice = drops.catalog_drop(
             folder / "twice",
@@ -65,22 +49,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict
                 [bc_product(72, "BC-72", "variant", 2, [(721, "BC-72", 2)])],  # changed while the catalogue was paged
             ],
         )
-        assert (
-            main(
-                [
-                    "load",
-                    "--source",
-                    "files",
-                    "--path",
-                    str(twice),
-                    "--store",
-                    "read_twice",
-                    "--observed-at",
-                    OBSERVED_AT,
-                ]
-            )
-            == 3
-        )
+        assert drops.load_drop(twice, "read_twice", OBSERVED_AT) == 3  # the earlier record quarantined
 
         result = invoke_dbt(
             ["build", "--select", *(f"+{model}" for model in TESTED), "+warn_superseded_records"],

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.cli import main
 from ingestion.serving.dbt import run_dbt
 from tests.python.builders import AS_OF, bc_product
 from tests.python.connectors import drops
@@ -96,10 +95,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         products_t2 = [p if p[0] != 42 else (42, "BC-2", "variant", 4, [(421, "BC-2A", 4)]) for p in PRODUCTS_T1]
         drop_2 = write_drop(folder / "t2", listings_t2, products_t2, [3004], [OLD_REFUSE, NEW_REFUSE])
         for drop, observed_at in ((drop_1, T1), (drop_2, T2)):
-            assert (
-                main(["load", "--source", "files", "--path", str(drop), "--store", STORE, "--observed-at", observed_at])
-                == 0
-            )
+            assert drops.load_drop(drop, STORE, observed_at) == 0
         assert run_dbt(["build"], as_of=AS_OF, db_path=db_path), "dbt build failed"
         yield db_path
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from ingestion.cli import main
 from ingestion.sources.aliexpress import files as aliexpress_files
 from ingestion.sources.aliexpress import source as aliexpress
 from ingestion.sources.bigcommerce import files as bigcommerce_files
@@ -277,17 +276,5 @@ def test_mutants_load_end_to_end_without_a_traceback(tmp_path: Path, db_path: Pa
         mutant = tmp_path / f"m{number}"
         shutil.copytree(base, mutant)
         done = mutate(mutant, rng, most=8)  # fewer, rougher mutants: each load costs seconds
-        code = main(
-            [
-                "load",
-                "--source",
-                "files",
-                "--path",
-                str(mutant),
-                "--store",
-                f"fuzz_{number}",
-                "--observed-at",
-                "2026-03-10T09:00:00Z",
-            ]
-        )
+        code = drops.load_drop(mutant, f"fuzz_{number}", "2026-03-10T09:00:00Z")
         assert code in (0, 2, 3), f"mutant {number} ({'; '.join(done)}): exit {code}"

@@ -12,22 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from ingestion.cli import main
 from ingestion.sources.common.captures import AliExpressCapture
 from ingestion.sources.common.pages import Page
 from ingestion.sources.load import load_observation
 from tests.python.builders import bc_product
 from tests.python.connectors import drops
 from tests.python.connectors.conftest import rows
+from tests.python.connectors.drops import load_drop
 
 T1 = "2026-03-10T09:00:00Z"
 T2 = "2026-03-11T09:00:00Z"
-
-
-def load(drop: Path, store: str, observed_at: str, *extra: str) -> int:
-    return main(
-        ["load", "--source", "files", "--path", str(drop), "--store", store, "--observed-at", observed_at, *extra]
-    )
 
 
 def listings(db_path: Path, store: str) -> list[tuple]:
@@ -67,14 +61,14 @@ def test_a_listing_in_two_passes_of_a_drop_is_one_listing(tmp_path: Path, db_pat
             "auditing": [[item(5003, "2026-03-05 10:00:00")]],
         },
     )
-    assert load(drop, "two_passes", T1) == 0
+    assert load_drop(drop, "two_passes", T1) == 0
     assert listings(db_path, "two_passes") == [
         ("5001", "offline", True),
         ("5002", "onSelling", True),
         ("5003", "auditing", True),
     ]
     # the same drop again changes nothing (one state, no second version)
-    assert load(drop, "two_passes", T1) == 0
+    assert load_drop(drop, "two_passes", T1) == 0
     assert len(listings(db_path, "two_passes")) == 3
 
 
@@ -96,8 +90,8 @@ def test_in_an_api_sweep_the_pass_read_last_wins(db_path: Path) -> None:
 
 
 def test_four_complete_empty_passes_retire_every_listing(tmp_path: Path, db_path: Path) -> None:
-    assert load(drops.listing_drop(tmp_path / "t1", {"onSelling": [[item(5201), item(5202)]]}), "emptied", T1) == 0
-    assert load(drops.listing_drop(tmp_path / "t2", {}), "emptied", T2) == 0
+    assert load_drop(drops.listing_drop(tmp_path / "t1", {"onSelling": [[item(5201), item(5202)]]}), "emptied", T1) == 0
+    assert load_drop(drops.listing_drop(tmp_path / "t2", {}), "emptied", T2) == 0
     assert listings(db_path, "emptied") == [("5201", "onSelling", False), ("5202", "onSelling", False)]
     retired = rows(db_path, "select distinct _dlt_valid_to from raw_aliexpress.listings where store_key = 'emptied'")
     assert retired == [(datetime(2026, 3, 11, 9, tzinfo=UTC),)]
@@ -106,8 +100,8 @@ def test_four_complete_empty_passes_retire_every_listing(tmp_path: Path, db_path
 def test_an_empty_catalogue_retires_products_variants_and_inventory(tmp_path: Path, db_path: Path) -> None:
     product = bc_product(61, "BC-61", "variant", 3, [(611, "BC-61", 3)])
     stock = [drops.inventory_item(611, 61, "BC-61", [drops.location(1, 3)])]
-    assert load(drops.catalog_drop(tmp_path / "t1", [[product]], stock), "bc_emptied", T1) == 0
-    assert load(drops.catalog_drop(tmp_path / "t2", [[]], []), "bc_emptied", T2) == 0
+    assert load_drop(drops.catalog_drop(tmp_path / "t1", [[product]], stock), "bc_emptied", T1) == 0
+    assert load_drop(drops.catalog_drop(tmp_path / "t2", [[]], []), "bc_emptied", T2) == 0
     for table, key in (("products", "id"), ("variants", "id"), ("inventory_items", "variant_id")):
         assert current(db_path, f"raw_bigcommerce.{table}", key, "bc_emptied") == [], table
 
@@ -117,13 +111,13 @@ def test_a_sweep_without_inventory_items_retires_them_and_an_absent_source_carri
 ) -> None:
     product = bc_product(62, "BC-62", "variant", 3, [(621, "BC-62", 3)])
     stock = [drops.inventory_item(621, 62, "BC-62", [drops.location(1, 3)])]
-    assert load(drops.catalog_drop(tmp_path / "t1", [[product]], stock), "no_stock", T1) == 0
+    assert load_drop(drops.catalog_drop(tmp_path / "t1", [[product]], stock), "no_stock", T1) == 0
     # T2: the catalogue again, no inventory_items folder -> multi-location stock no longer applies
-    assert load(drops.catalog_drop(tmp_path / "t2", [[product]]), "no_stock", T2) == 0
+    assert load_drop(drops.catalog_drop(tmp_path / "t2", [[product]]), "no_stock", T2) == 0
     assert current(db_path, "raw_bigcommerce.inventory_items", "variant_id", "no_stock") == []
     assert current(db_path, "raw_bigcommerce.products", "id", "no_stock") == ["62"]
     # T3: only AliExpress in the drop -> BigCommerce not observed, its state carries over
-    assert load(drops.listing_drop(tmp_path / "t3", {}), "no_stock", "2026-03-12T09:00:00Z") == 0
+    assert load_drop(drops.listing_drop(tmp_path / "t3", {}), "no_stock", "2026-03-12T09:00:00Z") == 0
     assert current(db_path, "raw_bigcommerce.products", "id", "no_stock") == ["62"]
     assert current(db_path, "raw_bigcommerce.variants", "id", "no_stock") == ["621"]
 
@@ -135,10 +129,10 @@ def test_an_unreadable_listing_page_retires_nothing(
     tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     t1 = drops.listing_drop(tmp_path / "t1", {"onSelling": [[item(5301)], [item(5302)]], "offline": [[item(5303)]]})
-    assert load(t1, "broken_page", T1) == 0
+    assert load_drop(t1, "broken_page", T1) == 0
     t2 = drops.listing_drop(tmp_path / "t2", {"onSelling": [[item(5301, "2026-03-10 10:00:00")], []]})
     drops.write(t2, "aliexpress/product_list/onSelling/page-002.json", '{"aliexpress_solution_product_list_get_resp')
-    assert load(t2, "broken_page", T2) == 3
+    assert load_drop(t2, "broken_page", T2) == 3
     assert "page-002.json: not valid JSON" in capsys.readouterr().err
     # 5301 was read (a new version); 5302 sat on the unreadable page and 5303 on a complete pass: the sweep is
     # incomplete, so neither is retired.
@@ -150,10 +144,10 @@ def test_an_unreadable_listing_page_retires_nothing(
 def test_an_unreadable_catalogue_page_retires_nothing(tmp_path: Path, db_path: Path) -> None:
     first = bc_product(63, "BC-63", "variant", 1, [(631, "BC-63", 1)])
     second = bc_product(64, "BC-64", "variant", 1, [(641, "BC-64", 1)])
-    assert load(drops.catalog_drop(tmp_path / "t1", [[first], [second]]), "broken_catalogue", T1) == 0
+    assert load_drop(drops.catalog_drop(tmp_path / "t1", [[first], [second]]), "broken_catalogue", T1) == 0
     t2 = drops.catalog_drop(tmp_path / "t2", [[first], []])
     drops.write(t2, "bigcommerce/catalog_products/page-002.json", '{"data": [{"id": 64, "na')
-    assert load(t2, "broken_catalogue", T2) == 3
+    assert load_drop(t2, "broken_catalogue", T2) == 3
     assert current(db_path, "raw_bigcommerce.products", "id", "broken_catalogue") == ["63", "64"]
     assert current(db_path, "raw_bigcommerce.variants", "id", "broken_catalogue") == ["631", "641"]
 
@@ -161,13 +155,13 @@ def test_an_unreadable_catalogue_page_retires_nothing(tmp_path: Path, db_path: P
 def test_a_page_missing_from_a_pass_or_the_catalogue_retires_nothing(tmp_path: Path, db_path: Path) -> None:
     product = bc_product(65, "BC-65", "variant", 1, [(651, "BC-65", 1)])
     t1 = drops.listing_drop(tmp_path / "t1", {"onSelling": [[item(5311)], [item(5312)]]})
-    assert load(drops.catalog_drop(t1, [[], [product]]), "missing_page", T1) == 0
+    assert load_drop(drops.catalog_drop(t1, [[], [product]]), "missing_page", T1) == 0
     # T2: page 2 of 2 of the onSelling pass and of the catalogue were not saved; page 1 says there are 2
     t2 = drops.listing_drop(tmp_path / "t2", {"onSelling": [[item(5311)], []]})
     drops.catalog_drop(t2, [[], []])
     for missing in ("aliexpress/product_list/onSelling/page-002.json", "bigcommerce/catalog_products/page-002.json"):
         (t2 / missing).unlink()
-    assert load(t2, "missing_page", T2) == 3
+    assert load_drop(t2, "missing_page", T2) == 3
     assert current(db_path, "raw_aliexpress.listings", "product_id", "missing_page") == ["5311", "5312"]
     assert current(db_path, "raw_bigcommerce.products", "id", "missing_page") == ["65"]
     assert [
@@ -188,7 +182,7 @@ def test_a_bom_and_crlf_are_read(tmp_path: Path, db_path: Path) -> None:
     (drop / "aliexpress/audit_events/o.jsonl").write_bytes(
         b"\xef\xbb\xbf" + (outcome + "\r\n" + outcome + "\r\n").encode()
     )
-    assert load(drop, "bom_shop", T1) == 0
+    assert load_drop(drop, "bom_shop", T1) == 0
     assert current(db_path, "raw_aliexpress.listings", "product_id", "bom_shop") == ["5401"]
     assert rows(db_path, "select product_id, status from raw_aliexpress.audit_events where store_key = 'bom_shop'") == [
         ("5401", "approved")
@@ -200,7 +194,7 @@ def test_an_unknown_pass_folder_refuses_the_load(
 ) -> None:
     drop = drops.listing_drop(tmp_path / "d", {"onSelling": [[item(5501)]]})
     drops.write(drop, "aliexpress/product_list/onselling/page-001.json", drops.product_list([item(5502)]))
-    assert load(drop, "typo_shop", T1) == 2
+    assert load_drop(drop, "typo_shop", T1) == 2
     err = capsys.readouterr().err
     assert "product_list/onselling" in err and "onSelling, offline, auditing, editingRequired" in err
     assert not db_path.exists() or rows(
@@ -214,7 +208,7 @@ def test_files_the_reader_does_not_take_are_named(
     tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     t1 = drops.listing_drop(tmp_path / "t1", {"onSelling": [[item(5601), item(5602)]]})
-    assert load(t1, "stray_shop", T1) == 0
+    assert load_drop(t1, "stray_shop", T1) == 0
     t2 = drops.listing_drop(tmp_path / "t2", {"onSelling": [[item(5601)]]})
     strays = {
         "aliexpress/product_list/onSelling/page-002.JSON": drops.product_list(
@@ -229,7 +223,7 @@ def test_files_the_reader_does_not_take_are_named(
     }
     for relative, content in strays.items():
         drops.write(t2, relative, content)
-    assert load(t2, "stray_shop", T2) == 3
+    assert load_drop(t2, "stray_shop", T2) == 3
     out = capsys.readouterr()
     named = [
         "aliexpress/product_list/onSelling/page-002.JSON: not read: only *.json files are read here",
@@ -257,7 +251,7 @@ def test_the_same_record_twice_collapses_and_two_different_ones_keep_the_later(t
             [bc_product(71, "BC-71", "variant", 2, [(711, "BC-71", 2)])],  # page overlap, changed meanwhile
         ],
     )
-    assert load(drop, "dup_shop", T1) == 3
+    assert load_drop(drop, "dup_shop", T1) == 3
     assert listings(db_path, "dup_shop") == [("5701", "onSelling", True), ("5702", "onSelling", True)]
     # the later page wins; the earlier record is kept in quarantine with the reason
     assert rows(db_path, "select id, inventory_level from raw_bigcommerce.products where store_key = 'dup_shop'") == [
@@ -279,8 +273,8 @@ def test_the_same_record_twice_collapses_and_two_different_ones_keep_the_later(t
 def test_a_different_drop_at_an_observation_already_loaded_is_refused(
     tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert load(drops.listing_drop(tmp_path / "a", {"onSelling": [[item(5801)]]}), "same_time", T1) == 0
-    assert load(drops.listing_drop(tmp_path / "b", {"onSelling": [[item(5802)]]}), "same_time", T1) == 2
+    assert load_drop(drops.listing_drop(tmp_path / "a", {"onSelling": [[item(5801)]]}), "same_time", T1) == 0
+    assert load_drop(drops.listing_drop(tmp_path / "b", {"onSelling": [[item(5802)]]}), "same_time", T1) == 2
     assert "already holds a different observation" in capsys.readouterr().err
     assert listings(db_path, "same_time") == [("5801", "onSelling", True)]
 
@@ -289,7 +283,7 @@ def test_an_observation_in_the_future_is_refused(
     tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     future = (datetime.now(UTC).replace(microsecond=0) + drops.timedelta(minutes=10)).isoformat()
-    assert load(drops.listing_drop(tmp_path / "a", {}), "future_shop", future) == 2
+    assert load_drop(drops.listing_drop(tmp_path / "a", {}), "future_shop", future) == 2
     assert "in the future" in capsys.readouterr().err
 
 
@@ -318,7 +312,7 @@ def test_ids_written_as_floats_or_strings_are_one_id(tmp_path: Path, db_path: Pa
             ]
         ),
     )
-    assert load(drop, "id_shop", T1) == 3
+    assert load_drop(drop, "id_shop", T1) == 3
     assert current(db_path, "raw_aliexpress.listings", "product_id", "id_shop") == [
         "1005006000000004",
         "1005006000000005",
@@ -374,7 +368,7 @@ def test_valid_json_of_the_wrong_shape_is_quarantined(tmp_path: Path, db_path: P
             {"identity": [1]},
         ],
     )
-    assert load(drop, "shape_shop", T1) == 3
+    assert load_drop(drop, "shape_shop", T1) == 3
     reasons = [
         r for (r,) in rows(db_path, "select reason from raw_aliexpress.quarantine where store_key = 'shape_shop'")
     ]
@@ -425,7 +419,7 @@ def test_payload_fields_named_like_loader_columns_are_kept_under_a_prefix(
         [[bc_product(91, "BC-91", "variant", 1, [(911, "BC-91", 1)]) | {"store_key": "other_shop"}]],
         [drops.inventory_item(911, 91, "BC-91", [drops.location(1, 1) | {"sku": "OTHER", "store_key": "x"}])],
     )
-    assert load(drop, "lineage_shop", T1) == 0
+    assert load_drop(drop, "lineage_shop", T1) == 0
     assert rows(db_path, "select distinct store_key from raw_aliexpress.listings") == [("lineage_shop",)]
     assert rows(
         db_path,

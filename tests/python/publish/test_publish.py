@@ -47,6 +47,14 @@ def wall_clock(version: int) -> str:
     return BACKLOG_OBSERVATIONS[version].strftime("%Y-%m-%d %H:%M:%S")
 
 
+def build_with_table(build: Path, select: str) -> Path:
+    """A build file whose marts schema holds one table, `marts.t`, made by `select`."""
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema marts")
+        con.execute(f"create table marts.t as {select}")
+    return build
+
+
 def test_exit_codes_are_the_documented_ones() -> None:
     assert {code.name: int(code) for code in ExitCode} == {
         "PUBLISHED": 0,
@@ -127,13 +135,11 @@ def test_published_file_has_only_marts_in_bi_types(three_runs: ThreeRuns) -> Non
 
 
 def test_publish_casts_hugeint_and_nested_columns(tmp_path: Path) -> None:
-    build, published = tmp_path / "build.duckdb", tmp_path / "published" / "p.duckdb"
+    published = tmp_path / "published" / "p.duckdb"
+    build = build_with_table(
+        tmp_path / "build.duckdb", "select sum(x) as total, [1, 2] as ids, {'a': 1} as pair from (values (1), (2)) v(x)"
+    )
     with duckdb.connect(str(build)) as con:
-        con.execute("create schema marts")
-        con.execute(
-            "create table marts.t as select sum(x) as total, [1, 2] as ids, {'a': 1} as pair "
-            "from (values (1), (2)) v(x)"
-        )
         con.execute("create schema staging")
         con.execute("create table staging.not_published as select 1 as x")
     assert publish(build, published) == {"t": 1}
@@ -150,14 +156,13 @@ def test_publish_writes_every_timestamp_as_zone_less_utc(tmp_path: Path) -> None
     # The one convention for published timestamps: TIMESTAMP (microseconds, no zone) holding UTC. By hand:
     # 11:00 at +02:00 is 09:00 UTC; the publish runs with the process zone at Tokyo (+09:00), where a plain
     # cast to TIMESTAMP would give 18:00.
-    build, published = tmp_path / "build.duckdb", tmp_path / "published" / "p.duckdb"
-    with duckdb.connect(str(build)) as con:
-        con.execute("create schema marts")
-        con.execute(
-            "create table marts.t as select timestamptz '2026-03-09 11:00:00+02' as computed_at, "
-            "timestamp '2026-03-09 09:00:00' as as_of, cast('2026-03-09 09:00:00.5' as timestamp_ms) as at_ms, "
-            "cast('2026-03-09 09:00:01' as timestamp_s) as at_s, cast('2026-03-09 09:00:00.000001' as timestamp_ns) as at_ns"
-        )
+    published = tmp_path / "published" / "p.duckdb"
+    build = build_with_table(
+        tmp_path / "build.duckdb",
+        "select timestamptz '2026-03-09 11:00:00+02' as computed_at, "
+        "timestamp '2026-03-09 09:00:00' as as_of, cast('2026-03-09 09:00:00.5' as timestamp_ms) as at_ms, "
+        "cast('2026-03-09 09:00:01' as timestamp_s) as at_s, cast('2026-03-09 09:00:00.000001' as timestamp_ns) as at_ns",
+    )
     script = (
         "import sys, pathlib; from ingestion.serving.publish import publish; "
         "publish(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))"
@@ -186,10 +191,8 @@ def test_publish_writes_every_timestamp_as_zone_less_utc(tmp_path: Path) -> None
 
 
 def test_a_publish_that_cannot_replace_the_file_leaves_no_temp_file(tmp_path: Path) -> None:
-    build, published = tmp_path / "build.duckdb", tmp_path / "published" / "listing_pulse.duckdb"
-    with duckdb.connect(str(build)) as con:
-        con.execute("create schema marts")
-        con.execute("create table marts.t as select 1 as x")
+    build = build_with_table(tmp_path / "build.duckdb", "select 1 as x")
+    published = tmp_path / "published" / "listing_pulse.duckdb"
     (published / "in_the_way").mkdir(parents=True)  # a non-empty directory where the file should go
     with pytest.raises(PublishError, match="the previous published file is unchanged"):
         publish(build, published)
