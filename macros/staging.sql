@@ -14,6 +14,7 @@ renamed as (
         {{ to_utc('observed_at') }} as observed_at,
         row_count
     from source
+    {{ without_withheld_stores() }}
 )
 
 select * from renamed
@@ -35,6 +36,7 @@ renamed as (
         payload,
         {{ to_utc('observed_at') }} as observed_at
     from source
+    {{ without_withheld_stores() }}
 )
 
 select * from renamed
