@@ -1,9 +1,9 @@
-{#- Like kpi_card_history: rebuilding an as_of replaces its rows (delete+insert on the key, or on Spark an
-    overwrite of the as_of partition) and `dbt build --full-refresh` keeps the past. -#}
+{#- Like kpi_card_history: rebuilding an as_of replaces all its rows (delete+insert on as_of, or on Spark
+    an overwrite of the as_of partition) and `dbt build --full-refresh` keeps the past. -#}
 {{
     config(
         materialized='incremental',
-        unique_key=['store_key', 'card_key', 'as_of'],
+        unique_key=['as_of'],
         incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
         partition_by=(['as_of'] if target.type == 'spark' else none),
         full_refresh=false

@@ -1,9 +1,10 @@
-{#- Rebuilding an as_of replaces that as_of's rows: delete+insert on its key, or on Spark (no delete on
-    plain parquet tables) an overwrite of the as_of partition. -#}
+{#- Rebuilding an as_of replaces all of that as_of's rows: delete+insert on as_of, or on Spark (no delete
+    on plain parquet tables) an overwrite of the as_of partition. All, not those of the stores rebuilt: the
+    rebuild without a withheld store also drops the rows the failed build gave that store. -#}
 {{
     config(
         materialized='incremental',
-        unique_key=['store_key', 'card_key', 'as_of'],
+        unique_key=['as_of'],
         incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
         partition_by=(['as_of'] if target.type == 'spark' else none),
         full_refresh=false
