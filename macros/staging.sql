@@ -23,6 +23,7 @@ renamed as (
         {{ to_utc(column) ~ ' as ' ~ column if column == 'observed_at' else column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from source
+    {{ without_withheld_stores() }}
 )
 
 select * from renamed

@@ -45,6 +45,14 @@ class Worklist:
 
 
 @dataclass
+class Withheld:
+    """A store the latest publish withheld (published_store_status): why, and the as_of of the rows kept."""
+
+    reason: str
+    as_of: datetime | None  # None: it had never been published, so nothing was kept
+
+
+@dataclass
 class Tile:
     store_key: str
     card_key: str
@@ -62,6 +70,7 @@ class Tile:
     data_as_of: datetime | None
     as_of: datetime
     null_reason: str | None = None
+    is_withheld: bool = False
     stale_since: datetime | None = None
     failed_tests: list[str] = field(default_factory=list)
     trend: list[tuple[datetime, int | float]] = field(default_factory=list)
@@ -69,9 +78,11 @@ class Tile:
 
     @property
     def state(self) -> str:
-        """One word for the tile: failed, no_data, stale, alerting or ok (the first that applies)."""
+        """One word for the tile: failed, withheld, no_data, stale, alerting or ok (the first that applies)."""
         if self.failed_tests:
             return "failed"
+        if self.is_withheld:
+            return "withheld"
         if self.data_as_of is None:
             return "no_data"
         if self.stale_since is not None:
@@ -93,13 +104,21 @@ class Store:
     tiles: list[Tile]
     lifecycle: list[Bucket]
     causes: list[Bucket]
+    withheld: Withheld | None = None
 
     def tile(self, card_key: str) -> Tile | None:
         return next((tile for tile in self.tiles if tile.card_key == card_key), None)
 
     @property
     def message(self) -> str | None:
-        """Why this store has nothing to show, if so."""
+        """Why this store's cards are not this run's, or why it has nothing to show, if so."""
+        if self.withheld is not None:
+            kept = (
+                f"its cards are those last published, as of {self.withheld.as_of:%Y-%m-%d %H:%M} UTC"
+                if self.withheld.as_of is not None
+                else "it has never been published, so it has no cards yet"
+            )
+            return f"Store {self.store_key} was withheld from this run ({self.withheld.reason}): {kept}."
         total = self.tile("aex_total_listings")
         if total is None:
             return None
@@ -122,7 +141,7 @@ class Store:
 @dataclass
 class ReportData:
     database: Path
-    as_of: datetime
+    as_of: datetime | None  # None: no store has cards (every one withheld before it was ever published)
     stores: list[Store]
     stale_after: timedelta
     tests_note: str
@@ -201,7 +220,14 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
         if "marts.kpi_cards" not in tables:
             raise ReportError(f"{database} has no marts.kpi_cards: run `listing-pulse build` first")
         cards = _records(con, f"select {CARD_COLUMNS} from marts.kpi_cards order by store_key, card_key")
-        if not cards:
+        withheld: dict[str, Withheld] = {}
+        if "marts.published_store_status" in tables:  # the published file (serving/publish.py) has it
+            for row in _records(
+                con,
+                "select store_key, withheld_reason, as_of from marts.published_store_status where status = 'withheld'",
+            ):
+                withheld[row["store_key"]] = Withheld(row["withheld_reason"], row["as_of"])
+        if not cards and not withheld:
             raise ReportError(f"marts.kpi_cards in {database} is empty: load a store and build first")
 
         registry = _registry(con, tables)
@@ -251,6 +277,7 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
                 data_as_of=card["data_as_of"],
                 as_of=card["as_of"],
                 null_reason=card["null_reason"],
+                is_withheld=card["store_key"] in withheld,
                 failed_tests=failed.for_card(worklists[card["card_key"]]),
                 trend=history.get((card["store_key"], card["card_key"]), []),
             )
@@ -260,18 +287,21 @@ def read_report_data(database: Path, stale_after: timedelta, failed: FailedTests
             if tile.is_alerting and not tile.failed_tests and f"marts.{model}" in tables:
                 tile.worklist = _worklist(con, model, tile.store_key)
             stores.setdefault(tile.store_key, []).append(tile)
+        for store_key in withheld:  # a store withheld before it was ever published has no cards, only its message
+            stores.setdefault(store_key, [])
 
     return ReportData(
         database=database,
-        as_of=max(card["as_of"] for card in cards),
+        as_of=max((card["as_of"] for card in cards), default=None),
         stores=[
             Store(
                 store_key,
                 sorted(tiles, key=lambda tile: _card_rank(tile, registry)),
                 lifecycle=buckets.get((store_key, "aex_total_listings"), []),
                 causes=buckets.get((store_key, "aex_rejected_listings_24h"), []),
+                withheld=withheld.get(store_key),
             )
-            for store_key, tiles in stores.items()
+            for store_key, tiles in sorted(stores.items())
         ],
         stale_after=stale_after,
         tests_note=failed.note,

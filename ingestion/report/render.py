@@ -21,6 +21,7 @@ STATE_WORDS = {
     "ok": "OK",
     "alerting": "Alerting",
     "stale": "Stale",
+    "withheld": "Withheld",
     "failed": "Failed its tests",
     "no_data": "No data",
 }

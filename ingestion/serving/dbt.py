@@ -41,16 +41,20 @@ def invoke_dbt(
     db_path: Path | None = None,
     callbacks: list[Callable[[Any], None]] | None = None,
     manifest: Any | None = None,
+    dbt_vars: dict[str, Any] | None = None,
 ) -> dbtRunnerResult:
     """Invoke one dbt command on this project against `db_path`; dbt's result, node by node.
     `callbacks` receive each of dbt's event messages as it happens; `manifest` (from `dbt parse`) spares
-    dbt parsing the project again."""
+    dbt parsing the project again; `dbt_vars` are vars besides `as_of`."""
     from dbt.cli.main import dbtRunner
 
     os.environ["LISTING_PULSE_DB"] = str(db_path or paths.database_path())
     command = [*args, "--project-dir", str(paths.PROJECT_ROOT), "--profiles-dir", str(paths.PROJECT_ROOT)]
+    variables = dict(dbt_vars or {})
     if as_of is not None:
-        command += ["--vars", json.dumps({"as_of": utc_wall_clock(as_of)})]
+        variables["as_of"] = utc_wall_clock(as_of)
+    if variables:
+        command += ["--vars", json.dumps(variables)]
     try:
         return dbtRunner(manifest=manifest, callbacks=callbacks or []).invoke(command)
     finally:

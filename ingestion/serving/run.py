@@ -1,7 +1,9 @@
 """`listing-pulse run` and `publish`: load, freshness, build, publish under one lock, with a JSON-lines run log.
 
 The one command a scheduler calls. A step that fails stops the run and leaves the published file as it
-was; the exit code says which step failed (ExitCode). A lock file (`fcntl.flock`, released by the kernel
+was; the exit code says which step failed (ExitCode). A build whose failures all concern some stores'
+rows is not a failed step: those stores are withheld (withhold.py), the build runs again without them,
+and the others publish. A lock file (`fcntl.flock`, released by the kernel
 when its holder dies, even by SIGKILL) keeps two runs from writing at once; a run removes the temp files a
 killed run left before it writes anything.
 """
@@ -29,6 +31,7 @@ from ingestion.serving.alerts import LEDGER_NAME, deliver_events
 from ingestion.serving.dbt import PRODUCTION_BUILD, invoke_dbt
 from ingestion.serving.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
 from ingestion.serving.stores import StoreStatus
+from ingestion.serving.withhold import stores_concerned
 from ingestion.sources.load import LoadReport
 
 # Fault injection for the tests that kill a run at a known point: set to `load:aliexpress` (after the
@@ -44,6 +47,7 @@ class ExitCode(IntEnum):
     PUBLISHED_WITH_WARNINGS = 10
     PUBLISHED_STORES_SKIPPED = 15  # run --all-stores: published without the stores whose load failed
     LOAD_FAILED = 20
+    PUBLISHED_STORES_WITHHELD = 25  # published, but stores an error-severity test failed for kept their last rows
     BUILD_FAILED = 30
     PUBLISH_FAILED = 40
     LOCKED = 50
@@ -259,40 +263,45 @@ def _steps(
     for line in freshness.errors + freshness.warnings:
         say(f"freshness warning: {line}")
 
-    try:
-        with log.step("build") as record:
-            result = invoke_dbt(
-                [*PRODUCTION_BUILD, *dbt_log],
-                as_of=as_of,
-                db_path=paths.build,
-                manifest=manifest,
-                callbacks=[_pause_in_build(log), *([dbt_progress] if dbt_progress else [])],
-            )
-            build = dbt_outcome(result)
-            record.update(
-                outcome="failed" if build.failed else "warn" if build.warnings else "ok",
-                rows=build.counts,
-                detail=build.errors or build.warnings,
-                as_of=as_of,
-            )
-    except Exception as exc:  # dbt itself broke (not a test): same promise, nothing published
-        build = DbtOutcome(errors=[f"dbt: {type(exc).__name__}: {exc}"])
+    callbacks = [_pause_in_build(log), *([dbt_progress] if dbt_progress else [])]
+    build, result = _build(log, paths, as_of, manifest, dbt_log, "build", [], callbacks)
+    withheld: dict[str, str] = {}
     if build.failed:
-        _complain("dbt build failed; nothing was published (the published file is unchanged). Failing:")
+        concerned = None if result is None else stores_concerned(result, paths.build)
+        if concerned is None:
+            _complain("dbt build failed; nothing was published (the published file is unchanged). Failing:")
+            for line in build.errors:
+                _complain(f"  {line}")
+            return ExitCode.BUILD_FAILED
+        # Every failure is some stores' own: build again without them, and publish the others.
+        _complain(f"dbt build failed for store(s) {', '.join(sorted(concerned))}, which are withheld. Failing:")
         for line in build.errors:
             _complain(f"  {line}")
-        return ExitCode.BUILD_FAILED
+        for store_key, tests in sorted(concerned.items()):
+            withheld[store_key] = f"error-severity dbt test(s) failed on its rows: {', '.join(tests)}"
+            log.write("store", "withheld", store_key=store_key, detail=tests)
+        say(f"building again without store(s) {', '.join(withheld)}")
+        build, _ = _build(log, paths, as_of, manifest, dbt_log, "rebuild", list(withheld), [])
+        if build.failed:
+            _complain(f"dbt build failed without store(s) {', '.join(withheld)} too; nothing was published. Failing:")
+            for line in build.errors:
+                _complain(f"  {line}")
+            return ExitCode.BUILD_FAILED
     for line in build.warnings:
         say(f"build warning: {line}")
 
     try:
         with log.step("publish") as record:
-            rows = publish(paths.build, paths.published, lambda: pause_point("publish:written", log))
-            record.update(rows=rows, path=paths.published)
+            rows = publish(
+                paths.build, paths.published, lambda: pause_point("publish:written", log), withheld, log.run_id
+            )
+            record.update(rows=rows, path=paths.published, withheld=sorted(withheld))
     except PublishError as exc:
         _complain(str(exc))
         return ExitCode.PUBLISH_FAILED
     say(f"published {len(rows)} mart(s) to {paths.published} as of {as_of.isoformat()}")
+    for store_key, reason in withheld.items():
+        _complain(f"store {store_key} withheld: {reason}; its last published rows are kept, marked withheld")
 
     report_path = paths.published.parent / REPORT_NAME
     _send_alerts(log, paths, as_of, report_path, say)
@@ -302,9 +311,48 @@ def _steps(
             record["path"] = report_path
     except Exception as exc:  # the published file is good; a report that failed to render only warns
         _complain(f"the report could not be written ({exc}); the published file is unaffected")
-        return ExitCode.PUBLISHED_WITH_WARNINGS
+        return ExitCode.PUBLISHED_STORES_WITHHELD if withheld else ExitCode.PUBLISHED_WITH_WARNINGS
     say(f"report written to {report_path}")
+    if withheld:
+        return ExitCode.PUBLISHED_STORES_WITHHELD
     return ExitCode.PUBLISHED_WITH_WARNINGS if _warned(freshness, build) else ExitCode.PUBLISHED
+
+
+def _build(
+    log: RunLog,
+    paths: Paths,
+    as_of: datetime,
+    manifest: Any,
+    dbt_log: list[str],
+    step: str,
+    withheld_stores: list[str],
+    callbacks: list[Callable[[Any], None]],
+) -> tuple[DbtOutcome, Any]:
+    """One `dbt build` without `withheld_stores`, logged as `step`: what it said and dbt's result (None if dbt
+    itself broke). Failing rows are kept in the build file (`--store-failures`), so that a failure can be
+    traced to the stores it concerns."""
+    try:
+        with log.step(step) as record:
+            result = invoke_dbt(
+                [*PRODUCTION_BUILD, "--store-failures", *dbt_log],
+                as_of=as_of,
+                db_path=paths.build,
+                manifest=manifest,
+                callbacks=callbacks,
+                dbt_vars={"withheld_stores": withheld_stores},
+            )
+            outcome = dbt_outcome(result)
+            record.update(
+                outcome="failed" if outcome.failed else "warn" if outcome.warnings else "ok",
+                rows=outcome.counts,
+                detail=outcome.errors or outcome.warnings,
+                as_of=as_of,
+            )
+            if withheld_stores:
+                record["withheld"] = withheld_stores
+    except Exception as exc:  # dbt itself broke (not a test): same promise, nothing published
+        return DbtOutcome(errors=[f"dbt: {type(exc).__name__}: {exc}"]), None
+    return outcome, result
 
 
 def _log_store(log: RunLog, store: StoreStatus) -> None:

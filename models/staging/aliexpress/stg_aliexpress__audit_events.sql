@@ -19,6 +19,7 @@ renamed as (
         time_stamp as outcome_at_raw
 
     from source
+    {{ without_withheld_stores() }}
 )
 
 select * from renamed

@@ -24,6 +24,7 @@ renamed as (
         {{ to_utc('_dlt_valid_to') }} as valid_to
 
     from source
+    {{ without_withheld_stores() }}
 )
 
 select * from renamed

@@ -25,6 +25,7 @@ from .conftest import (
     BUILD_FAILED,
     EXPECTED_CARDS,
     LOCKED,
+    PUBLISHED_STORES_WITHHELD,
     PUBLISHED_WITH_WARNINGS,
     STORE,
     WAIT,
@@ -61,6 +62,7 @@ def test_exit_codes_are_the_documented_ones() -> None:
         "PUBLISHED_WITH_WARNINGS": PUBLISHED_WITH_WARNINGS,
         "PUBLISHED_STORES_SKIPPED": 15,
         "LOAD_FAILED": 20,
+        "PUBLISHED_STORES_WITHHELD": PUBLISHED_STORES_WITHHELD,
         "BUILD_FAILED": BUILD_FAILED,
         "PUBLISH_FAILED": 40,
         "LOCKED": LOCKED,
@@ -270,28 +272,23 @@ def test_cards_and_sql_read_the_published_file(three_runs: ThreeRuns) -> None:
     assert unknown.returncode == 2 and "listing-pulse sql:" in unknown.stderr and "does not exist" in unknown.stderr
 
 
-def test_a_failing_error_severity_test_publishes_nothing(three_runs: ThreeRuns, tmp_path: Path) -> None:
+def test_a_failure_that_names_no_store_publishes_nothing(three_runs: ThreeRuns, tmp_path: Path) -> None:
     data = DataDir(tmp_path)
     shutil.copyfile(three_runs.data.build, data.build)
     data.published.parent.mkdir()
     shutil.copyfile(three_runs.data.published, data.published)
     before = hashlib.sha256(data.published.read_bytes()).hexdigest()
-    with duckdb.connect(str(data.build)) as con:  # one SKU delivered twice: two rows for one SKU in the join
-        con.execute(
-            "insert into raw_aliexpress.listing_skus select * from raw_aliexpress.listing_skus "
-            "where store_key = ? and _dlt_valid_to is null order by product_id, id limit 1",
-            [STORE],
-        )
+    # A raw table without a column staging reads (its contract broken): the staging model fails to build, a
+    # failure no store's rows carry, so no store can be withheld alone and nothing publishes.
+    with duckdb.connect(str(data.build)) as con:
+        con.execute("alter table raw_bigcommerce.variants drop column purchasing_disabled")
     result = run_cli(cli("publish", "--as-of", BACKLOG_OBSERVATIONS[2].isoformat()), data)
     assert result.returncode == BUILD_FAILED, result.stderr[-3000:]
-    assert "nothing was published" in result.stderr
-    # The staging grain test fails first; dbt then skips the marts downstream of it, the join included.
-    assert (
-        "test unique_combination_stg_aliexpress__listing_skus_store_key__product_id__sku_id__valid_from (fail: 1 row(s))"
-        in result.stderr
-    )
+    assert "dbt build failed; nothing was published (the published file is unchanged)" in result.stderr
+    assert "model stg_bigcommerce__variants (error: " in result.stderr
     assert hashlib.sha256(data.published.read_bytes()).hexdigest() == before
     assert [r["exit_code"] for r in data.log_records() if r["step"] == "run"] == [BUILD_FAILED]
+    assert not [r for r in data.log_records() if r["step"] in ("store", "rebuild", "publish")]
 
 
 def test_a_second_run_exits_clearly_while_the_first_holds_the_lock(three_runs: ThreeRuns, tmp_path: Path) -> None:

@@ -113,3 +113,39 @@ def test_tiles_follow_the_registry_display_order(tmp_path: Path) -> None:
         )
     data = read_report_data(database, timedelta(hours=2), FailedTests())
     assert [tile.card_key for tile in data.stores[0].tiles] == ["aex_xc_listed_but_oos_on_bc", "aex_total_listings"]
+
+
+def test_withheld_stores_say_so_with_or_without_earlier_cards(tmp_path: Path) -> None:
+    # The published file after a run that withheld b (its cards of 03-10 kept) and c (never published, so no
+    # cards at all); a was published fresh at 03-11.
+    database = tmp_path / "published.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.kpi_cards as select store_key, 'aex_total_listings' as card_key, 'Total' as card_name, "
+            "1 as value, 1 as distinct_listings, 'count' as unit, 'RT' as time_window, null::timestamp as window_start, "
+            "as_of as window_end, '-' as alert_trigger, false as is_alerting, false as is_spike, 'owner' as roles, "
+            "as_of as data_as_of, null::varchar as null_reason, as_of "
+            "from (values ('a', timestamp '2026-03-11 09:00'), ('b', timestamp '2026-03-10 09:00')) as s(store_key, as_of)"
+        )
+        con.execute(
+            "create table marts.published_store_status as select * from (values "
+            "('a', 'fresh', null, timestamp '2026-03-11 09:00'), ('b', 'withheld', 'test t failed', timestamp '2026-03-10 09:00'), "
+            "('c', 'withheld', 'test u failed', null)) as s(store_key, status, withheld_reason, as_of)"
+        )
+    data = read_report_data(database, timedelta(days=2), FailedTests())
+    assert [(store.store_key, store.message, [tile.state for tile in store.tiles]) for store in data.stores] == [
+        ("a", None, ["ok"]),
+        (
+            "b",
+            "Store b was withheld from this run (test t failed): its cards are those last published, as of 2026-03-10 09:00 UTC.",
+            ["withheld"],
+        ),
+        (
+            "c",
+            "Store c was withheld from this run (test u failed): it has never been published, so it has no cards yet.",
+            [],
+        ),
+    ]
+    html = render_html(data)
+    assert html.count('data-role="withheld"') == 1 and "Last published as of 2026-03-10 09:00 UTC" in html
