@@ -31,7 +31,7 @@ from ingestion.serving.alerts import LEDGER_NAME, deliver_events
 from ingestion.serving.dbt import PRODUCTION_BUILD, invoke_dbt
 from ingestion.serving.publish import DbtOutcome, PublishError, dbt_outcome, publish, remove_stale_temp_files
 from ingestion.serving.stores import StoreStatus
-from ingestion.serving.withhold import stores_concerned
+from ingestion.serving.withhold import failed_tests, stores_concerned
 from ingestion.sources.load import LoadReport
 
 # Fault injection for the tests that kill a run at a known point: set to `load:aliexpress` (after the
@@ -267,7 +267,7 @@ def _steps(
     build, result = _build(log, paths, as_of, manifest, dbt_log, "build", [], callbacks)
     withheld: dict[str, str] = {}
     if build.failed:
-        concerned = None if result is None else stores_concerned(result, paths.build)
+        concerned = None if result is None else _stores_concerned(result, paths, as_of, manifest)
         if concerned is None:
             _complain("dbt build failed; nothing was published (the published file is unchanged). Failing:")
             for line in build.errors:
@@ -329,12 +329,11 @@ def _build(
     callbacks: list[Callable[[Any], None]],
 ) -> tuple[DbtOutcome, Any]:
     """One `dbt build` without `withheld_stores`, logged as `step`: what it said and dbt's result (None if dbt
-    itself broke). Failing rows are kept in the build file (`--store-failures`), so that a failure can be
-    traced to the stores it concerns."""
+    itself broke)."""
     try:
         with log.step(step) as record:
             result = invoke_dbt(
-                [*PRODUCTION_BUILD, "--store-failures", *dbt_log],
+                [*PRODUCTION_BUILD, *dbt_log],
                 as_of=as_of,
                 db_path=paths.build,
                 manifest=manifest,
@@ -353,6 +352,18 @@ def _build(
     except Exception as exc:  # dbt itself broke (not a test): same promise, nothing published
         return DbtOutcome(errors=[f"dbt: {type(exc).__name__}: {exc}"]), None
     return outcome, result
+
+
+def _stores_concerned(result: Any, paths: Paths, as_of: datetime, manifest: Any) -> dict[str, list[str]] | None:
+    """The stores a failed build's failures concern (see withhold.py): its failed tests run again with
+    `--store-failures`, so that their failing rows name their stores."""
+    failed = failed_tests(result)
+    if failed is None:
+        return None
+    rerun = invoke_dbt(
+        ["test", "--store-failures", "--select", *failed], as_of=as_of, db_path=paths.build, manifest=manifest
+    )
+    return stores_concerned(rerun, paths.build)
 
 
 def _log_store(log: RunLog, store: StoreStatus) -> None:

@@ -33,7 +33,7 @@ from ingestion.report.data import read_report_data
 from ingestion.report.dbt_results import FailedTests
 from ingestion.report.render import REPORT_NAME, render_html
 from ingestion.serving.publish import publish
-from ingestion.serving.withhold import stores_concerned
+from ingestion.serving.withhold import failed_tests, stores_concerned
 from tests.python.builders import BACKLOG_OBSERVATIONS
 
 from .conftest import (
@@ -282,7 +282,7 @@ def test_publish_keeps_a_withheld_stores_previous_rows_and_marks_them(tmp_path: 
 
 
 def test_a_failure_concerns_the_stores_its_failing_rows_name_and_nothing_else_does(tmp_path: Path) -> None:
-    # Failing-row tables as `dbt build --store-failures` leaves them, and dbt results standing in for its own.
+    # Failing-row tables as `dbt test --store-failures` leaves them, and dbt results standing in for its own.
     build = tmp_path / "b.duckdb"
     with duckdb.connect(str(build)) as con:
         con.execute("create schema dbt_test__audit")
@@ -313,3 +313,9 @@ def test_a_failure_concerns_the_stores_its_failing_rows_name_and_nothing_else_do
     assert concerned(node("fail", "a_unit_test", "unit_test")) is None  # a unit test's failure has no rows
     assert concerned(node("error", "grain")) is None  # the test itself could not run
     assert stores_concerned(SimpleNamespace(result=None), build) is None  # dbt stopped before any node
+    # In the build itself (no --store-failures, so no relation), the failed tests are picked by name alone.
+    unstored = SimpleNamespace(
+        status="fail", node=SimpleNamespace(name="grain", resource_type="test", relation_name=None)
+    )
+    assert failed_tests(SimpleNamespace(result=SimpleNamespace(results=[*passing, unstored]))) == ["grain"]
+    assert concerned(unstored) is None  # without its failing rows, a failure names no store
