@@ -51,18 +51,18 @@ TARGETS = {"ingestion": 5.0, "dbt run": 3.0, "dbt build": 5.0, "incremental": 0.
 READ_JSON = """
 create table list_items as
 select unnest(aliexpress_solution_product_list_get_response.result.aeop_a_e_product_display_d_t_o_list.item_display_dto, recursive := true)
-from read_json('{drop}/aliexpress/product_list/*/*.json', maximum_object_size = 100000000);
+from read_json('{drop}/aliexpress/product_list/*/*.json', maximum_object_size = 100000000, sample_size = -1);
 create table product_infos as
 select unnest(aliexpress_solution_product_info_get_response.result, recursive := true)
-from read_json('{drop}/aliexpress/product_info/*.jsonl', format = 'newline_delimited');
+from read_json('{drop}/aliexpress/product_info/*.jsonl', format = 'newline_delimited', sample_size = -1);
 create table listing_skus as
 select product_id, unnest(aeop_ae_product_s_k_us.global_aeop_ae_product_sku, recursive := true)
 from (select unnest(aliexpress_solution_product_info_get_response.result) from
-      read_json('{drop}/aliexpress/product_info/*.jsonl', format = 'newline_delimited'));
-create table audit_events as select * from read_json('{drop}/aliexpress/audit_events/*.jsonl');
+      read_json('{drop}/aliexpress/product_info/*.jsonl', format = 'newline_delimited', sample_size = -1));
+create table audit_events as select * from read_json('{drop}/aliexpress/audit_events/*.jsonl', sample_size = -1);
 create table products as
 select unnest(data, recursive := true)
-from read_json('{drop}/bigcommerce/catalog_products/*.json', maximum_object_size = 100000000);
+from read_json('{drop}/bigcommerce/catalog_products/*.json', maximum_object_size = 100000000, sample_size = -1);
 create table variants as
 select unnest(variants, recursive := true) from products;
 """
