@@ -323,6 +323,7 @@ def bench_size(listings: int, repeat: int, work: Path) -> dict[str, object]:
     new_vars = measure(dbt("ls", "--select", "kpi_cards"), env)
     start_up = median([measure(dbt("ls", "--select", "kpi_cards"), env) for _ in range(repeat)])
     builds = [measure(dbt(*PRODUCTION_BUILD), env) for _ in range(repeat)]
+    nodes = slowest_nodes(ROOT / "target" / "run_results.json")
     runs = [measure(dbt("run"), env) for _ in range(repeat)]
     build, run = median(builds), median(runs)
     say(f"dbt build {build.seconds:.1f} s, dbt run {run.seconds:.1f} s, start-up {start_up.seconds:.1f} s")
@@ -376,6 +377,20 @@ def bench_size(listings: int, repeat: int, work: Path) -> dict[str, object]:
         "load second": load_second,
         "build second": build_second,
         "checks": checks,
+        "nodes": nodes,
+    }
+
+
+def slowest_nodes(run_results: Path, count: int = 8) -> dict[str, object]:
+    """Where a `dbt build`'s time goes: how many nodes, their summed execution time against the wall time
+    (on 2 threads), and the slowest few."""
+    results = json.loads(run_results.read_text())
+    timed = sorted(((r["execution_time"], r["unique_id"]) for r in results["results"]), reverse=True)
+    return {
+        "nodes": len(timed),
+        "node_seconds": sum(seconds for seconds, _ in timed),
+        "elapsed": results["elapsed_time"],
+        "slowest": [(seconds, unique_id.split(".", 2)[-1]) for seconds, unique_id in timed[:count]],
     }
 
 
@@ -503,6 +518,13 @@ def results(
         f"its first run in a new folder (a full parse): {first_run.seconds:.1f} s. Its steps, as its run log "
         "times them (the rest is Python start-up): "
         + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in main_job_run.output["steps"].items())  # type: ignore[union-attr]
+        + ".",
+        "",
+        "## Where dbt's time goes (largest size, the last `dbt build`)",
+        "",
+        f"{largest['nodes']['nodes']} nodes; {largest['nodes']['node_seconds']:.1f} s of node time in "
+        f"{largest['nodes']['elapsed']:.1f} s of wall time (2 threads). Slowest: "
+        + ", ".join(f"{name} {seconds:.2f} s" for seconds, name in largest["nodes"]["slowest"])
         + ".",
         "",
         "Checks: "
