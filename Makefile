@@ -6,7 +6,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DLT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install chromium bi-clients postgres demo lint format test test-postgres test-spark bench check-bi lock clean
+.PHONY: install chromium bi-clients postgres demo lint format test mutate test-postgres test-spark bench check-bi lock clean
 
 $(BIN)/listing-pulse: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,12 @@ format: $(BIN)/listing-pulse
 
 test: install chromium bi-clients lint
 	$(BIN)/python -m pytest
+
+# Mutation testing of the card, intermediate and core models' SQL (tests/mutation/mutate.py): every mutant built
+# on the scenario warehouse, judged by the dbt tests and the oracle; writes tests/MUTATION.md. About 40 minutes
+# on 2 cores; CI builds a fixed sample instead (tests/python/test_mutation_sample.py).
+mutate: install
+	nice $(BIN)/python -m tests.mutation.mutate
 
 # Debian's PostgreSQL server binaries, when missing; the test starts and removes its own throwaway cluster.
 postgres:

@@ -42,14 +42,16 @@ def invoke_dbt(
     callbacks: list[Callable[[Any], None]] | None = None,
     manifest: Any | None = None,
     dbt_vars: dict[str, Any] | None = None,
+    project_dir: Path = paths.PROJECT_ROOT,
 ) -> dbtRunnerResult:
     """Invoke one dbt command on this project against `db_path`; dbt's result, node by node.
     `callbacks` receive each of dbt's event messages as it happens; `manifest` (from `dbt parse`) spares
-    dbt parsing the project again; `dbt_vars` are vars besides `as_of`."""
+    dbt parsing the project again; `dbt_vars` are vars besides `as_of`. `project_dir` is another copy of
+    the project (the tests edit models in one), with its own profiles.yml."""
     from dbt.cli.main import dbtRunner
 
     os.environ["LISTING_PULSE_DB"] = str(db_path or paths.database_path())
-    command = [*args, "--project-dir", str(paths.PROJECT_ROOT), "--profiles-dir", str(paths.PROJECT_ROOT)]
+    command = [*args, "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
     variables = dict(dbt_vars or {})
     if as_of is not None:
         variables["as_of"] = utc_wall_clock(as_of)

@@ -1,7 +1,8 @@
 """An independent oracle for the four main cards: plain pandas over the raw tables (raw_aliexpress.*,
 raw_bigcommerce.*) and the seed CSV files, written from the card rules, not from the dbt models.
 
-For one store at `as_of` it gives each card's value and the keys of the worklist rows behind it:
+For one store at `as_of` it gives each card's value, the keys of the worklist rows behind it and how many
+listings those are (kpi_cards' distinct_listings):
   aex_total_listings              every listing current at as_of                  keys: product_id
   aex_rejected_auditing_listings  current listings in auditing or rejected        keys: product_id
   aex_rejected_listings_24h       rejection transitions in (as_of - 24h, as_of]   keys: product_id
@@ -39,6 +40,12 @@ OFFSET_AT_END = re.compile(r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d
 class Card:
     value: int | None
     keys: set
+    distinct_listings: int | None  # the listings behind the value: distinct product ids among the keys
+
+
+def card(value: int | None, keys: set) -> Card:
+    listings = {key[0] if isinstance(key, tuple) else key for key in keys}
+    return Card(value, keys, None if value is None else len(listings))
 
 
 def sku_key(code: object) -> str | None:
@@ -173,7 +180,7 @@ def _rejections_24h(outcomes: list[tuple[str, datetime, str, str]], as_of: datet
                 value += 1
                 listings.add(product_id)
             previous = status
-    return Card(value, listings)
+    return card(value, listings)
 
 
 def _oversells(
@@ -236,7 +243,7 @@ def _oversells(
         is_oos = (len(matches) == 1 and out_of_stock(matches[0])) or (not matches and key in deleted_keys)
         if is_oos and seed_value(whitelist, "sku_code", "exclusion_reason", key) is None:
             keys.add((sku.product_id, sku.id))
-    return Card(len(keys), keys)
+    return card(len(keys), keys)
 
 
 def cards(db_path: Path, store_key: str, as_of: datetime) -> dict[str, Card]:
@@ -246,7 +253,7 @@ def cards(db_path: Path, store_key: str, as_of: datetime) -> dict[str, Card]:
         aliexpress_seen = _observed(_table(con, "raw_aliexpress.observations", store_key), as_of)
         bigcommerce_seen = _observed(_table(con, "raw_bigcommerce.observations", store_key), as_of)
         if not aliexpress_seen:
-            return {card: Card(None, set()) for card in CARDS}
+            return {key: card(None, set()) for key in CARDS}
         versions = _listing_versions(_table(con, "raw_aliexpress.listings", store_key), seed)
         now = versions[
             (versions["valid_from"] <= as_of) & (versions["valid_to"].isna() | (versions["valid_to"] > as_of))
@@ -255,13 +262,13 @@ def cards(db_path: Path, store_key: str, as_of: datetime) -> dict[str, Card]:
         in_audit = set(now[now["state"].isin(["auditing", "rejected"])]["product_id"])
         active = set(now[now["state"] == "active"]["product_id"])
         result = {
-            "aex_total_listings": Card(len(current), current),
-            "aex_rejected_auditing_listings": Card(len(in_audit), in_audit),
+            "aex_total_listings": card(len(current), current),
+            "aex_rejected_auditing_listings": card(len(in_audit), in_audit),
             "aex_rejected_listings_24h": _rejections_24h(
                 _outcomes(_table(con, "raw_aliexpress.audit_events", store_key), versions), as_of
             ),
         }
         result["aex_xc_listed_but_oos_on_bc"] = (
-            _oversells(con, store_key, as_of, active, current) if bigcommerce_seen else Card(None, set())
+            _oversells(con, store_key, as_of, active, current) if bigcommerce_seen else card(None, set())
         )
     return result

@@ -21,8 +21,11 @@ def published(warehouse: Warehouse, store_key: str) -> dict[str, oracle.Card]:
     result = {}
     for card_key, sql in WORKLIST_KEYS.items():
         value = warehouse.card(store_key, card_key)
+        distinct_listings = warehouse.card(store_key, card_key, "distinct_listings")
         keys = {row[0] if len(row) == 1 else tuple(row) for row in warehouse.rows(sql, store_key)}
-        result[card_key] = oracle.Card(None if value is None else int(value), keys)
+        result[card_key] = oracle.Card(
+            None if value is None else int(value), keys, None if distinct_listings is None else int(distinct_listings)
+        )
     return result
 
 

@@ -1,113 +1,174 @@
-"""Every reconciliation test is itself tested: inject the fault it guards against into a copy of the built
-warehouse and check that this test, by name, fails (and that it passes on the unmodified copy)."""
+"""Every reconciliation test is itself tested: the bug it guards against is put into a copy of the project
+(a model file edited to carry it, or a seed edited as a merchant could), the edited model or seed and
+everything downstream rebuilt on a copy of the built warehouse, and then this test, by name, must fail,
+where it passes on the unmodified copy."""
 
 from __future__ import annotations
 
-import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from ingestion.serving.dbt import invoke_dbt
-from tests.python.builders import AS_OF
+from tests.mutation.project import ProjectCopy, statuses
 from tests.python.conftest import Warehouse
 
-# test name -> SQL that breaks exactly what the test guards, in the copy of the warehouse.
-FAULTS: dict[str, str] = {
-    # the card and its worklist agree with each other, but not with the catalogue
-    "assert_aex_total_listings_equals_distinct_current_listings": "delete from marts.aex_total_listings where store_key = 'default' and product_id = '1005006000000007';"
-    "update marts.kpi_cards set value = value - 1 where store_key = 'default' and card_key = 'aex_total_listings'",
-    # a state bucket that lost a listing
-    "assert_aex_total_listings_equals_sum_of_states": "update marts.kpi_card_breakdowns set value = value - 1 "
-    "where store_key = 'default' and card_key = 'aex_total_listings' and bucket = 'expired'",
-    # a rejected listing missing from the worklist and the card
-    "assert_aex_rejected_auditing_listings_matches_catalogue": "delete from marts.aex_rejected_auditing_listings where store_key = 'default' and lifecycle_state = 'rejected' "
-    "and product_id = (select min(product_id) from marts.aex_rejected_auditing_listings "
-    "where store_key = 'default' and lifecycle_state = 'rejected');"
-    "update marts.kpi_cards set value = value - 1 where store_key = 'default' and card_key = 'aex_rejected_auditing_listings'",
-    # a refuse -> refuse counted as a second transition
-    "assert_aex_rejected_listings_24h_rows_have_qualifying_transitions": "update marts.aex_rejected_listings_24h set transition_count = 2 "
-    "where store_key = 'default' and product_id = '1005006000004651';"
-    "update marts.kpi_cards set value = value + 1 where store_key = 'default' and card_key = 'aex_rejected_listings_24h'",
-    # the card counts a transition the outcomes do not hold
-    "assert_aex_rejected_listings_24h_equals_transitions_recounted": "update marts.kpi_cards set value = value + 1 where store_key = 'default' and card_key = 'aex_rejected_listings_24h'",
-    # an in-stock SKU counted as an oversell, consistently in card and worklist
-    "assert_aex_xc_listed_but_oos_on_bc_counted_rows_satisfy_rule": "insert into marts.aex_xc_listed_but_oos_on_bc by name select store_key, product_id, sku_id, sku_code, bc_sku, "
-    "bc_variant_id, bc_product_id, aliexpress_stock, bc_inventory_tracking, bc_stock_source, bc_stock, is_bc_deleted, "
-    "bc_oos_since, 'counted' as oversell_status, null as exclusion_reason, true as is_counted, 1 as aliexpress_skus_on_bc_sku "
-    "from marts.fct_aliexpress_skus_vs_bigcommerce where store_key = 'default' and match_status = 'matched' "
-    "and is_buyable_on_aliexpress and not is_bc_oos limit 1;"
-    "update marts.kpi_cards set value = value + 1 where store_key = 'default' and card_key = 'aex_xc_listed_but_oos_on_bc'",
-    # an oversold SKU the card missed (e.g. a SKU code with a non-breaking space left unmatched)
-    "assert_aex_xc_listed_but_oos_on_bc_equals_recount_from_staging": "update marts.kpi_cards set value = value - 1 where store_key = 'default' and card_key = 'aex_xc_listed_but_oos_on_bc'",
-    # an AliExpress SKU lost by the join
-    "assert_every_aliexpress_sku_in_join_once": "delete from marts.fct_aliexpress_skus_vs_bigcommerce where store_key = 'sister_store' "
-    "and sku_id = (select min(sku_id) from marts.fct_aliexpress_skus_vs_bigcommerce where store_key = 'sister_store')",
-    # a sibling card's ratio off
-    "assert_aex_listing_rejection_rate_equals_rejected_over_total": "update marts.kpi_cards set value = 0.5 where store_key = 'default' and card_key = 'aex_listing_rejection_rate'",
-    # a counted oversell the drift worklist lost (drift compared only per-variant stock)
-    "assert_aex_xc_catalogue_drift_vs_bc_includes_every_counted_oversell": "delete from marts.aex_xc_catalogue_drift_vs_bc where store_key = 'default' and is_bc_oos",
-    # a card missing for one store
-    "assert_kpi_cards_cover_registry": "delete from marts.kpi_cards where store_key = 'sister_store' and card_key = 'aex_total_listings'",
+
+@dataclass(frozen=True)
+class Fault:
+    """In `file` of the project, `old` (which occurs once) becomes `new`."""
+
+    file: str
+    old: str
+    new: str
+
+
+FAULTS: dict[str, Fault] = {
+    # A listing version that ended exactly at as_of still counted (its validity closed at the end): every
+    # listing that changed at as_of counts twice (backlog_clears: the five that went back to active).
+    "assert_aex_total_listings_equals_distinct_current_listings": Fault(
+        "models/intermediate/int_aliexpress__listings_at_as_of.sql",
+        "    select * from listing_versions\n    where {{ valid_at('valid_from', 'valid_to', as_of()) }}",
+        "    select * from listing_versions\n"
+        "    where valid_from <= {{ as_of() }} and (valid_to is null or valid_to >= {{ as_of() }})",
+    ),
+    # The breakdown grouped by AliExpress's raw status instead of the lifecycle state: the offline statuses
+    # (rejected, expired) share one bucket and no bucket matches the states.
+    "assert_aex_total_listings_equals_sum_of_states": Fault(
+        "models/marts/cards/kpi_card_breakdowns.sql",
+        "        lifecycle_state as bucket,\n        count(*) as value\n    from aex_total_listings\n"
+        "    group by store_key, lifecycle_state",
+        "        product_status_type as bucket,\n        count(*) as value\n    from aex_total_listings\n"
+        "    group by store_key, product_status_type",
+    ),
+    # The backlog read from the audit feed (in audit, or refused) instead of the catalogue's state: the 20
+    # listings of the default store rejected before the feed began are missed.
+    "assert_aex_rejected_auditing_listings_matches_catalogue": Fault(
+        "models/marts/cards/aex_rejected_auditing_listings.sql",
+        "where lifecycle_state in ('auditing', 'rejected')",
+        "where lifecycle_state = 'auditing' or last_rejected_at is not null",
+    ),
+    # A refuse after a refuse counted as a new transition: the refuse -> refuse filter dropped (the default
+    # store's rejected[1] refused twice without resubmission).
+    "assert_aex_rejected_listings_24h_rows_have_qualifying_transitions": Fault(
+        "models/intermediate/int_aliexpress__rejection_transitions.sql",
+        "    outcomes.outcome_status = 'refuse'\n"
+        "    and (outcomes.previous_status is null or outcomes.previous_status <> 'refuse')",
+        "    outcomes.outcome_status = 'refuse'",
+    ),
+    # The 24h window closed at its start, `>=` for `>`: the refuse exactly 24 hours before as_of (the default
+    # store's rejected[37]) counted.
+    "assert_aex_rejected_listings_24h_equals_transitions_recounted": Fault(
+        "models/marts/cards/aex_rejected_listings_24h.sql",
+        "{{ in_window('all_transitions.rejected_at', 'card_window.window_start', 'card_window.window_end') }}",
+        "all_transitions.rejected_at >= card_window.window_start and all_transitions.rejected_at <= card_window.window_end",
+    ),
+    # Multi-location stock ignored: the variant's own level (0) read for a variant whose enabled locations
+    # hold 3, so an in-stock SKU is counted as an oversell.
+    "assert_aex_xc_listed_but_oos_on_bc_counted_rows_satisfy_rule": Fault(
+        "models/intermediate/int_bigcommerce__variant_stock.sql",
+        "            when locations_now.bc_variant_id is not null then 'locations'\n",
+        "",
+    ),
+    # AliExpress SKU codes matched as typed (case kept, only ASCII spaces trimmed): the oversold SKU the
+    # default store spells `  lp-...  ` no longer meets its BC SKU, and the card misses it.
+    "assert_aex_xc_listed_but_oos_on_bc_equals_recount_from_staging": Fault(
+        "models/marts/core/fct_aliexpress_skus_vs_bigcommerce.sql",
+        "coalesce(skus.bigcommerce_sku_key, {{ normalize_sku('skus.sku_code') }}) as sku_key",
+        "coalesce(skus.bigcommerce_sku_key, nullif(trim(skus.sku_code), '')) as sku_key",
+    ),
+    # The join to BigCommerce made inner: the AliExpress SKUs BC does not carry (no code, an unknown code,
+    # an ambiguous one) vanish from the join.
+    "assert_every_aliexpress_sku_in_join_once": Fault(
+        "models/marts/core/fct_aliexpress_skus_vs_bigcommerce.sql",
+        "    left join bc_by_sku\n",
+        "    inner join bc_by_sku\n",
+    ),
+    # The rejection rate counts listings in audit as rejected.
+    "assert_aex_listing_rejection_rate_equals_rejected_over_total": Fault(
+        "models/marts/cards/kpi_card_values.sql",
+        "sum(case when lifecycle_state = 'rejected' then 1 else 0 end) * 1.0 / count(*) as value,",
+        "sum(case when lifecycle_state in ('rejected', 'auditing') then 1 else 0 end) * 1.0 / count(*) as value,",
+    ),
+    # Drift compared only per-variant stock: the default store's oversell under product-level tracking is
+    # no longer drift.
+    "assert_aex_xc_catalogue_drift_vs_bc_includes_every_counted_oversell": Fault(
+        "models/marts/cards/aex_xc_catalogue_drift_vs_bc.sql",
+        "    and bc_stock_source <> 'untracked'\n",
+        "    and bc_stock_source = 'variant'\n",
+    ),
+    # A card with nothing to count for a store vanishes instead of reading 0: the cards joined to their
+    # values by an inner join (backlog_clears has no listing in audit at as_of).
+    "assert_kpi_cards_cover_registry": Fault(
+        "models/marts/cards/kpi_card_values.sql",
+        "    left join card_values\n",
+        "    inner join card_values\n",
+    ),
 }
 
-# Merchant-data tests warn rather than fail; they too must fire on the fault they describe.
-WARNINGS: dict[str, str] = {
-    "warn_unmapped_listing_status": "update intermediate.int_aliexpress__listings_at_as_of set lifecycle_state = 'unknown', "
-    "product_status_type = 'draft' where store_key = 'sister_store' and product_id = '1005007000000000'",
-    # the sample whitelists LP-BUFFER-01 for every store (`*`); a row for one store, in other case, overlaps it
-    "warn_overlapping_seed_rows": "insert into seeds.oos_whitelist values ('default', ' lp-buffer-01', 'separate_fulfilment', null)",
+# Merchant-data tests warn rather than fail; they too must fire on the data they describe.
+WARNINGS: dict[str, Fault] = {
+    # A status AliExpress sends that the lifecycle seed does not map: the 370 auditing listings of the
+    # default and sister stores become `unknown`.
+    "warn_unmapped_listing_status": Fault(
+        "seeds/aliexpress_lifecycle_states.csv",
+        'auditing,*,auditing,"In AliExpress audit: nothing to do yet; if it is held for more than 3 days, open the '
+        'listing diagnosis in Seller Center."\n',
+        "",
+    ),
+    # The sample whitelists LP-BUFFER-01 for every store (`*`); a row for one store, in other case and with a
+    # leading space, overlaps it.
+    "warn_overlapping_seed_rows": Fault(
+        "seeds/oos_whitelist.csv",
+        '*,LP-BUFFER-01,buffer_stock,"Sample: AliExpress sells this SKU on an agreed buffer beyond BC zero."\n',
+        '*,LP-BUFFER-01,buffer_stock,"Sample: AliExpress sells this SKU on an agreed buffer beyond BC zero."\n'
+        "default, lp-buffer-01,separate_fulfilment,\n",
+    ),
 }
-
-
-def statuses(db_path: Path, names: list[str]) -> dict[str, str]:
-    result = invoke_dbt(["test", "--select", *names], as_of=AS_OF, db_path=db_path)
-    assert result.result is not None, f"dbt test did not run: {result.exception}"
-    # run-start hooks (macros/safe_cast.sql `create_udfs`) are results too: keep the tests only
-    return {node.node.name: str(node.status) for node in result.result.results if node.node.resource_type == "test"}
 
 
 @pytest.fixture(scope="module")
-def pristine(warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("pristine") / "listing_pulse.duckdb"
-    shutil.copyfile(warehouse.path, copy)
-    return copy
+def project(warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> ProjectCopy:
+    return ProjectCopy(tmp_path_factory.mktemp("faults"), warehouse.path)
 
 
-def faulty_copy(pristine: Path, folder: Path, fault_sql: str) -> Path:
-    copy = folder / "listing_pulse.duckdb"
-    shutil.copyfile(pristine, copy)
-    with duckdb.connect(str(copy)) as con:
-        for statement in fault_sql.split(";"):
-            changed = con.execute(statement).fetchall()
-            assert changed != [(0,)], f"the fault changed nothing: {statement}"
-    return copy
+def statuses_with(project: ProjectCopy, fault: Fault, names: list[str]) -> dict[str, str]:
+    """The tests `names` after the fault's model or seed, and everything downstream, was rebuilt with it."""
+    project.reset()
+    text = project.read(fault.file)
+    assert text.count(fault.old) == 1, f"the fault's text is not once in {fault.file}"
+    with project.edited(fault.file, text.replace(fault.old, fault.new)):
+        # models and seeds only: a test failing on the fault would stop dbt build before the tests below
+        rebuilt = statuses(
+            project.dbt(["build", "--select", f"{Path(fault.file).stem}+", "--resource-type", "model", "seed"])
+        )
+        assert set(rebuilt.values()) == {"success"}, rebuilt
+        return statuses(project.dbt(["test", "--select", *names]))
 
 
-def test_every_guarded_test_passes_on_the_unmodified_warehouse(pristine: Path) -> None:
-    names = [*FAULTS, *WARNINGS]
-    assert statuses(pristine, names) == {name: "pass" for name in names}
+def test_every_guarded_test_passes_on_the_unmodified_warehouse(project: ProjectCopy) -> None:
+    project.reset()
+    names = [*FAULTS, *WARNINGS, "kpi_card_values,test_name:unique_combination"]
+    assert set(statuses(project.dbt(["test", "--select", *names])).values()) == {"pass"}
 
 
 @pytest.mark.parametrize("test_name", list(FAULTS))
-def test_reconciliation_test_fails_on_its_fault(pristine: Path, tmp_path: Path, test_name: str) -> None:
-    copy = faulty_copy(pristine, tmp_path, FAULTS[test_name])
-    assert statuses(copy, [test_name]) == {test_name: "fail"}
+def test_reconciliation_test_fails_on_its_fault(project: ProjectCopy, test_name: str) -> None:
+    assert statuses_with(project, FAULTS[test_name], [test_name]) == {test_name: "fail"}
 
 
 @pytest.mark.parametrize("test_name", list(WARNINGS))
-def test_merchant_data_test_warns_on_its_fault(pristine: Path, tmp_path: Path, test_name: str) -> None:
-    copy = faulty_copy(pristine, tmp_path, WARNINGS[test_name])
-    assert statuses(copy, [test_name]) == {test_name: "warn"}
+def test_merchant_data_test_warns_on_its_fault(project: ProjectCopy, test_name: str) -> None:
+    assert statuses_with(project, WARNINGS[test_name], [test_name]) == {test_name: "warn"}
 
 
-def test_grain_test_fails_on_a_null_key(pristine: Path, tmp_path: Path) -> None:
-    # A worklist row whose product_id went null still has a unique key, so only the grain test's null
-    # check (macros/tests/unique_combination.sql) can catch it.
-    copy = faulty_copy(
-        pristine,
-        tmp_path,
-        "update marts.aex_total_listings set product_id = null where store_key = 'default' and product_id = '1005006000000007'",
+def test_grain_test_fails_on_a_null_key(project: ProjectCopy) -> None:
+    # A card added to the registry with its key left blank gives one row per store whose card_key is null:
+    # each such key is unique, so only the grain test's null check (macros/tests/unique_combination.sql)
+    # can catch it.
+    fault = Fault(
+        "seeds/kpi_card_registry.csv",
+        ",display_order\n",
+        ",display_order\n,Blank card,count,RT,,-,none,owner,aex_total_listings,Left unfinished.,false,12\n",
     )
-    assert list(statuses(copy, ["aex_total_listings,test_name:unique_combination"]).values()) == ["fail"]
+    assert list(statuses_with(project, fault, ["kpi_card_values,test_name:unique_combination"]).values()) == ["fail"]
