@@ -7,18 +7,6 @@ edited the ids below the edit move, and tests/python/test_mutation_sample.py fai
 from __future__ import annotations
 
 EQUIVALENT: dict[tuple[str, str], str] = {
-    ("aex_listing_quality_score", "join_kind@59:5"): (
-        "a listing whose category requires nothing then joins one row of nulls: `count(distinct ...)` of nulls "
-        "is 0, what `coalesce(..., 0)` gives it without the row, so its counts and score are the same"
-    ),
-    ("aex_listing_quality_score", "distinct@42:12"): (
-        "filled_attributes feeds only `count(distinct filled_attributes.attribute_id)`: a repeated row counts once "
-        "either way"
-    ),
-    ("aex_required_attribute_completeness", "distinct@30:12"): (
-        "`filled` only decides whether a required attribute has a match (`where filled.attribute_id is null`): a "
-        "repeated match adds no missing row"
-    ),
     ("aex_xc_catalogue_drift_vs_bc", "drop_condition@26:9"): (
         "fct_aliexpress_skus_vs_bigcommerce joins BigCommerce to `matched` SKUs only, so any other SKU has a null "
         "`bc_stock_source`, which `bc_stock_source <> 'untracked'` already leaves out"
