@@ -527,6 +527,8 @@ def results(
         + ", ".join(f"{name} {seconds:.2f} s" for seconds, name in largest["nodes"]["slowest"])
         + ".",
         "",
+        "Where the load's time and memory go, and what would close each gap: README, Benchmarks.",
+        "",
         "Checks: "
         + "; ".join(f"{name}: {'yes' if ok else 'NO'}" for size in sizes for name, ok in size["checks"].items()),
         "",
