@@ -17,3 +17,18 @@
     {%- if threads %}set global threads = {{ threads | int }};{% endif %}
     select 1
 {%- endmacro %}
+
+{#- PostgreSQL plans from table statistics, and rows dlt has just landed have none until autovacuum gets to
+    them: a build right after a load then nests loops over tables it thinks are empty (a reconciliation
+    test ran for minutes). So every build starts by analysing. DuckDB keeps its statistics as it writes. -#}
+{% macro refresh_statistics() -%}
+    {{ return(adapter.dispatch('refresh_statistics', 'listing_pulse')()) }}
+{%- endmacro %}
+
+{% macro default__refresh_statistics() -%}
+    select 1
+{%- endmacro %}
+
+{% macro postgres__refresh_statistics() -%}
+    analyze
+{%- endmacro %}
