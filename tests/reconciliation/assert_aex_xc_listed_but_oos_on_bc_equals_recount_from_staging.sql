@@ -59,41 +59,8 @@ keyed as (
     left join every_store_overrides as every_store on sku_now.code_key = every_store.code_key
 ),
 
-variant_now as (
-    select * from {{ ref('stg_bigcommerce__variants') }}
-    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
-),
-
-product_now as (
-    select * from {{ ref('stg_bigcommerce__products') }}
-    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
-),
-
-located_now as (
-    select
-        store_key,
-        bc_variant_id,
-        sum(case when is_location_enabled then coalesce(available_to_sell, 0) else 0 end) as available
-    from {{ ref('stg_bigcommerce__inventory_items') }}
-    where {{ valid_at('valid_from', 'valid_to', as_of()) }}
-    group by store_key, bc_variant_id
-),
-
 bc_now as (
-    select
-        variant_now.store_key,
-        {{ normalize_sku('variant_now.variant_sku') }} as bc_key,
-        coalesce(case
-            when product_now.inventory_tracking = 'none' then false
-            when located_now.bc_variant_id is not null then located_now.available <= 0
-            when product_now.inventory_tracking = 'product' then product_now.product_inventory_level <= 0
-            else variant_now.variant_inventory_level <= 0
-        end, false) as is_out_of_stock
-    from variant_now
-    left join product_now
-        on variant_now.store_key = product_now.store_key and variant_now.bc_product_id = product_now.bc_product_id
-    left join located_now
-        on variant_now.store_key = located_now.store_key and variant_now.bc_variant_id = located_now.bc_variant_id
+    {{ recount_bc_variants() }}
 ),
 
 deleted_keys as (
@@ -104,8 +71,8 @@ deleted_keys as (
     where
         gone.valid_to <= {{ as_of() }}
         and not exists (
-            select 1 from variant_now
-            where variant_now.store_key = gone.store_key and variant_now.bc_variant_id = gone.bc_variant_id
+            select 1 from bc_now
+            where bc_now.store_key = gone.store_key and bc_now.bc_variant_id = gone.bc_variant_id
         )
 ),
 
