@@ -67,6 +67,8 @@ create table variants as
 select unnest(variants, recursive := true) from products;
 """
 
+TABLES = ("list_items", "product_infos", "listing_skus", "audit_events", "products", "variants")
+
 # The four cards' worklists and values straight from the raw tables, for a store observed once (so no
 # outcome is derived from a catalogue move, no variant is deleted, no SKU is whitelisted or overridden).
 REFERENCE_SQL = """
@@ -197,9 +199,6 @@ def read_json(drop: Path, db_path: Path) -> dict[str, object]:
         seconds = time.perf_counter() - started
         rows = {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in TABLES}
     return {"seconds": seconds, "rows": rows}
-
-
-TABLES = ("list_items", "product_infos", "listing_skus", "audit_events", "products", "variants")
 
 
 def reference(db_path: Path) -> dict[str, object]:

@@ -269,23 +269,19 @@ def _steps(
     if build.failed:
         concerned = None if result is None else _stores_concerned(result, paths, as_of, manifest)
         if concerned is None:
-            _complain("dbt build failed; nothing was published (the published file is unchanged). Failing:")
-            for line in build.errors:
-                _complain(f"  {line}")
+            _complain_failing("dbt build failed; nothing was published (the published file is unchanged)", build)
             return ExitCode.BUILD_FAILED
         # Every failure is some stores' own: build again without them, and publish the others.
-        _complain(f"dbt build failed for store(s) {', '.join(sorted(concerned))}, which are withheld. Failing:")
-        for line in build.errors:
-            _complain(f"  {line}")
+        _complain_failing(f"dbt build failed for store(s) {', '.join(sorted(concerned))}, which are withheld", build)
         for store_key, tests in sorted(concerned.items()):
             withheld[store_key] = f"error-severity dbt test(s) failed on its rows: {', '.join(tests)}"
             log.write("store", "withheld", store_key=store_key, detail=tests)
         say(f"building again without store(s) {', '.join(withheld)}")
         build, _ = _build(log, paths, as_of, manifest, dbt_log, "rebuild", list(withheld), [])
         if build.failed:
-            _complain(f"dbt build failed without store(s) {', '.join(withheld)} too; nothing was published. Failing:")
-            for line in build.errors:
-                _complain(f"  {line}")
+            _complain_failing(
+                f"dbt build failed without store(s) {', '.join(withheld)} too; nothing was published", build
+            )
             return ExitCode.BUILD_FAILED
     for line in build.warnings:
         say(f"build warning: {line}")
@@ -416,3 +412,10 @@ def _pause_in_build(log: RunLog) -> Callable[[Any], None]:
 
 def _complain(line: str) -> None:
     print(f"listing-pulse: {line}", file=sys.stderr, flush=True)
+
+
+def _complain_failing(headline: str, build: DbtOutcome) -> None:
+    """`headline`, then each failing dbt node, one per line."""
+    _complain(f"{headline}. Failing:")
+    for line in build.errors:
+        _complain(f"  {line}")
