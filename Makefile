@@ -76,7 +76,7 @@ test: install chromium bi-clients lint
 	$(BIN)/python -m pytest
 
 # Mutation testing of the card, intermediate and core models' SQL (tests/mutation/mutate.py): every mutant built
-# on the scenario warehouse, judged by the dbt tests and the oracle; writes tests/MUTATION.md. About 40 minutes
+# on the scenario warehouse, judged by the dbt tests and the oracle; writes tests/MUTATION.md. About 12 minutes
 # on 2 cores; CI builds a fixed sample instead (tests/python/test_mutation_sample.py).
 mutate: install
 	nice $(BIN)/python -m tests.mutation.mutate

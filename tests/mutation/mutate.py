@@ -2,18 +2,18 @@
 
 Every mutation (tests/mutation/operators.py) of every card, intermediate and core model is built, one at a
 time, in a copy of the project where only that model file differs, on a copy of the scenario warehouse (the
-three sample stores of ingestion/sources/sample/scenarios.py loaded and built once at the tests' as_of):
-`dbt build --select <model>+` runs the mutant, everything downstream, their error-severity data tests and
-the unit tests of each. A mutant is
+stores of STORES loaded and built once at the tests' as_of): `dbt build --select <model>+` runs the mutant,
+everything downstream, their error-severity data tests and the unit tests of each. A mutant is
   invalid    when the mutated model does not compile or bind (the model or its unit test errors so);
-  killed     when dbt fails (a data test, a unit test or a model), or when the warehouse then disagrees with
-             the independent oracle (tests/python/oracle.py) on a card value or worklist key of any store;
+  killed     when dbt fails (a data test, a unit test or a model), when the warehouse then disagrees with
+             the independent oracle (tests/python/oracle.py) on a main card's value, distinct listings or
+             worklist keys for any store, or when its build runs past TIMEOUT;
   equivalent when it survives and tests/mutation/equivalent.py explains why no test can tell it apart;
   survived   otherwise.
 Results go to target/mutation/results.json (a run of some models replaces theirs) and the report, per model,
 to tests/MUTATION.md between its markers.
 
-    python -m tests.mutation.mutate                          # every model (~40 minutes on 2 cores)
+    python -m tests.mutation.mutate                          # every model (~12 minutes on 2 cores)
     python -m tests.mutation.mutate --models aex_oos_listings  # some models; the report keeps the others
     python -m tests.mutation.mutate --report-only            # the report again, e.g. after equivalent.py changed
 """
@@ -73,7 +73,8 @@ STORES: dict[str, tuple[str, dict[str, int]]] = {
     **{scenario: (scenario, {}) for scenario in SCENARIOS},
     "backlog_twin": ("backlog_clears", {"seed": 7}),
 }
-# A mutant whose build takes longer (a normal one takes 2-20 s) has lost a join key and multiplies rows.
+# A mutant whose build takes longer (a normal one takes at most ~35 s on a busy machine) has lost a join key and
+# multiplies rows.
 TIMEOUT = 90
 # CI builds this many mutants of the card models, the same ones every run (tests/python/test_mutation_sample.py).
 SAMPLE_SIZE, SAMPLE_SEED = 8, 20260309
