@@ -33,6 +33,21 @@
     percentile({{ expression }}, 0.5)
 {%- endmacro %}
 
+{#- The distinct values of an expression, sorted and joined with ', ', as an aggregate: a worklist's list
+    column reads the same on every engine. -#}
+{% macro sorted_distinct_list(expression) -%}
+    {{ return(adapter.dispatch('sorted_distinct_list', 'listing_pulse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__sorted_distinct_list(expression) -%}
+    {{ dbt.listagg('distinct ' ~ expression, "', '", 'order by ' ~ expression) }}
+{%- endmacro %}
+
+{#- dbt-spark's listagg drops the order by (collect_list keeps no order): sort the collected set instead. -#}
+{% macro spark__sorted_distinct_list(expression) -%}
+    array_join(array_sort(collect_set({{ expression }})), ', ')
+{%- endmacro %}
+
 {#- Whether `moment` lies in a card window, (start, end]: open at its start, closed at its end. -#}
 {% macro in_window(moment, window_start, window_end) -%}
     ({{ moment }} > {{ window_start }} and {{ moment }} <= {{ window_end }})

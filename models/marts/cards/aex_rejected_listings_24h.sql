@@ -32,8 +32,8 @@ per_listing as (
         count(*) as transition_count,
         min(rejected_at) as first_rejected_at,
         max(rejected_at) as last_rejected_at,
-        {{ dbt.listagg('distinct cause', "', '", 'order by cause') }} as causes,
-        {{ dbt.listagg('distinct reason_code', "', '", 'order by reason_code') }} as reason_codes,
+        {{ sorted_distinct_list('cause') }} as causes,
+        {{ sorted_distinct_list('reason_code') }} as reason_codes,
         max(case when is_derived then 1 else 0 end) = 1 as has_derived_outcome
     from transitions
     group by store_key, product_id

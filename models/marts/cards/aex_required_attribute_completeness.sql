@@ -70,7 +70,7 @@ missing_per_listing as (
         store_key,
         product_id,
         count(distinct attribute_name) as missing_attribute_count,
-        {{ dbt.listagg('distinct attribute_name', "', '", 'order by attribute_name') }} as missing_attributes
+        {{ sorted_distinct_list('attribute_name') }} as missing_attributes
     from required_per_listing
     where not is_present
     group by store_key, product_id

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -121,13 +121,21 @@ def environment(**values: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def load_and_build(db_path: Path) -> list[str]:
-    """Load every sample store's observations and build once at AS_OF; the dbt nodes that failed (errors only:
-    the sample's merchant-data warnings are expected on both engines)."""
+def load_stores(db_path: Path) -> None:
+    """Land every sample store's observations."""
     for store in STORES:
         for observation in generate(store, AS_OF):
             load_observation(store, observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path)
+
+
+def build(engine: str, record_property: Callable[[str, object], None], db_path: Path | None = None) -> list[str]:
+    """`dbt build` at AS_OF; its result counts and wall time go to pytest's summary (tests/python/engines/
+    conftest.py). Returns the nodes that failed (errors only: the sample's merchant-data warnings are expected
+    on every engine)."""
+    started = time.monotonic()
     outcome = dbt_outcome(invoke_dbt(["build"], as_of=AS_OF, db_path=db_path))
+    counts = ", ".join(f"{status} {count}" for status, count in sorted(outcome.counts.items()))
+    record_property(f"dbt build on {engine}", f"{counts} in {time.monotonic() - started:.1f} s")
     return outcome.errors
 
 
@@ -144,10 +152,13 @@ def normalised(rows: list[tuple]) -> list[tuple]:
     return sorted(tuple(cell(value) for value in row) for row in rows)
 
 
-def test_postgres_builds_every_model_and_test_with_duckdbs_card_values(tmp_path: Path) -> None:
+def test_postgres_builds_every_model_and_test_with_duckdbs_card_values(
+    tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
     with environment(LISTING_PULSE_DB=str(tmp_path / "duckdb" / "listing_pulse.duckdb")):
         duckdb_file = Path(os.environ["LISTING_PULSE_DB"])
-        assert load_and_build(duckdb_file) == []
+        load_stores(duckdb_file)
+        assert build("duckdb", record_property, db_path=duckdb_file) == []
         with duckdb.connect(str(duckdb_file), read_only=True) as con:
             expected = con.execute(f"select {CARD_COLUMNS} from marts.kpi_cards").fetchall()
 
@@ -157,9 +168,8 @@ def test_postgres_builds_every_model_and_test_with_duckdbs_card_values(tmp_path:
             LISTING_PULSE_TARGET="postgres", LISTING_PULSE_DB=str(tmp_path / "pg_state" / "unused.duckdb"), **server
         ),
     ):
-        started = time.monotonic()
-        assert load_and_build(Path(os.environ["LISTING_PULSE_DB"])) == []
-        print(f"postgres: loaded and built in {time.monotonic() - started:.1f} s")
+        load_stores(Path(os.environ["LISTING_PULSE_DB"]))
+        assert build("postgres", record_property) == []
         import psycopg2
 
         with (

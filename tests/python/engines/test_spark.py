@@ -7,24 +7,26 @@ Run by `make test-spark` (its own environment, .venv-spark, from requirements-sp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from ingestion.serving.dbt import invoke_dbt
-from ingestion.serving.publish import dbt_outcome
 from ingestion.serving.raw_export import export_raw_parquet
-from tests.python.builders import AS_OF
-from tests.python.engines.test_postgres import CARD_COLUMNS, environment, load_and_build, normalised
+from tests.python.engines.test_postgres import CARD_COLUMNS, build, environment, load_stores, normalised
 
 pytestmark = pytest.mark.spark
 
 
-def test_spark_builds_every_model_and_test_with_duckdbs_card_values(tmp_path: Path) -> None:
+def test_spark_builds_every_model_and_test_with_duckdbs_card_values(
+    tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
     duckdb_file = tmp_path / "duckdb" / "listing_pulse.duckdb"
     with environment(LISTING_PULSE_DB=str(duckdb_file)):
-        assert load_and_build(duckdb_file) == []
+        load_stores(duckdb_file)
+        assert build("duckdb", record_property, db_path=duckdb_file) == []
         with duckdb.connect(str(duckdb_file), read_only=True) as con:
             expected = con.execute(f"select {CARD_COLUMNS} from marts.kpi_cards").fetchall()
     tables = export_raw_parquet(duckdb_file, tmp_path / "raw")
@@ -44,7 +46,7 @@ def test_spark_builds_every_model_and_test_with_duckdbs_card_values(tmp_path: Pa
             ]
         )
         assert registered.success, registered.exception
-        assert dbt_outcome(invoke_dbt(["build"], as_of=AS_OF)).errors == []
+        assert build("spark", record_property) == []
         from pyspark.sql import SparkSession
 
         actual = [
