@@ -57,10 +57,10 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         )
         for mutant in ("distinct@45:5", "distinct@57:5", "distinct@63:5")
     },
-    ("int_bigcommerce__variant_stock", "boundary@126:20"): (
+    ("int_bigcommerce__variant_stock", "boundary@137:50"): (
         "the last in-stock moment is in stock: counting it adds nothing to the first out-of-stock moment after it"
     ),
-    ("int_bigcommerce__variant_stock", "and_or@247:43"): (
+    ("int_bigcommerce__variant_stock", "and_or@252:43"): (
         "the stock at as_of is the stock at the last change point before it, so a variant in stock now has no "
         "out-of-stock start to show"
     ),
@@ -69,8 +69,16 @@ EQUIVALENT: dict[tuple[str, str], str] = {
             "BigCommerce sends variants inside their product (catalog/products?include=variants): a variant "
             "version exists only while one of its product does, so the join never misses"
         )
-        for mutant in ("join_kind@107:5", "join_kind@157:5")
+        for mutant in ("join_kind@107:5", "join_kind@162:5")
     },
+    ("aex_listing_quality_score", "join_kind@72:5"): (
+        "aex_required_attribute_completeness holds only listings whose details are valid at as_of (it inner-joins "
+        "the same versions), so every row finds its details"
+    ),
+    ("aex_required_attribute_completeness", "distinct@31:12"): (
+        "an attribute with several values (a multi-select) repeats its rows, and every count and list read from "
+        "them is distinct"
+    ),
     **{
         ("fct_aliexpress_skus_vs_bigcommerce", mutant): (
             "override_rank and whitelist_rank keep one row per SKU, and an exactly repeated seed row is the same row"
