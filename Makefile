@@ -6,7 +6,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DLT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install chromium bi-clients postgres demo lint format test mutate test-postgres test-spark bench check-bi lock clean
+.PHONY: install chromium bi-clients postgres java demo lint format test mutate test-postgres test-spark bench check-bi lock clean
 
 $(BIN)/listing-pulse: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -92,8 +92,12 @@ $(VENV)-spark/bin/python: requirements.lock requirements-spark.lock pyproject.to
 	$(VENV)-spark/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
+# Java 17 for pyspark, from Debian's packages when missing.
+java:
+	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless; }
+
 # The same sample on Apache Spark (session mode): raw tables as parquet, dbt build --target spark, cards equal DuckDB's.
-test-spark: $(VENV)-spark/bin/python
+test-spark: $(VENV)-spark/bin/python java
 	$(VENV)-spark/bin/python -m pytest -m spark tests/python/engines -q
 
 # The same sample on PostgreSQL: dlt's postgres destination, dbt build --target postgres, cards equal DuckDB's.
