@@ -6,7 +6,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DLT_PROJECT_DIR := $(CURDIR)
 
-.PHONY: install chromium bi-clients postgres java demo lint format test mutate test-postgres test-spark bench check-bi lock clean
+.PHONY: install chromium bi-clients postgres java demo lint format test mutate fuzz-stores test-postgres test-spark bench check-bi lock clean
 
 $(BIN)/listing-pulse: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,12 @@ test: install chromium bi-clients lint
 # on 2 cores; CI builds a fixed sample instead (tests/python/test_mutation_sample.py).
 mutate: install
 	nice $(BIN)/python -m tests.mutation.mutate
+
+# Many seeded random stores against the independent oracle (tests/python/fuzz_stores.py), in one warehouse and
+# one build; the first store that disagrees is shrunk to the fewest listings that still disagree.
+STORES ?= 100
+fuzz-stores: install
+	nice $(BIN)/python -m tests.python.fuzz_stores --stores $(STORES)
 
 # Debian's PostgreSQL server binaries, when missing; the test starts and removes its own throwaway cluster.
 postgres:

@@ -8,9 +8,11 @@ the sample whitelist's SKU. Rendered as real API responses (the sample store's c
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
 from ingestion.sources.sample.scenarios import Observation
 from ingestion.sources.sample.store import (
     ACTIVE,
@@ -53,10 +55,12 @@ def time_text(rng: random.Random, moment: datetime, default: str) -> str:
     )
 
 
-def generate(seed: int, as_of: datetime) -> list[Observation]:
+def generate(seed: int, as_of: datetime, listings: frozenset[int] | None = None) -> list[Observation]:
+    """The store of `seed` observed three times; with `listings`, only those listings (by index), their BC
+    products and their audit outcomes are captured, the store otherwise drawn exactly as in full (how
+    tests/python/fuzz_stores.py shrinks a store that disagrees with the oracle)."""
     rng = random.Random(seed)
-    counts = [(state, rng.randint(0, 2)) for state in STATES]
-    store = SampleStore.build(as_of, seed, 1005008000000000 + seed * 1000, [*counts, (ACTIVE, 2)])
+    store = SampleStore.build(as_of, seed, 1005008000000000 + seed * 1000, _listing_states(rng))
     observed = [
         as_of - timedelta(days=2, seconds=rng.randint(0, 3600)),
         as_of - timedelta(days=1, seconds=rng.randint(0, 3600)),
@@ -84,9 +88,29 @@ def generate(seed: int, as_of: datetime) -> list[Observation]:
         if number:
             _churn(rng, store, moment)
         delivered = [event for numbers, event in deliveries if number in numbers]
-        aliexpress, bigcommerce = store.capture(delivered)
+        aliexpress, bigcommerce = _capture(store, delivered, listings)
         observations.append(Observation(moment, aliexpress, bigcommerce))
     return observations
+
+
+def listing_count(seed: int) -> int:
+    """How many listings the store of `seed` has (indices 0 to n - 1)."""
+    return sum(count for _, count in _listing_states(random.Random(seed)))
+
+
+def _listing_states(rng: random.Random) -> list[tuple[tuple[str, str | None], int]]:
+    return [*((state, rng.randint(0, 2)) for state in STATES), (ACTIVE, 2)]
+
+
+def _capture(
+    store: SampleStore, delivered: list[dict[str, Any]], listings: frozenset[int] | None
+) -> tuple[AliExpressCapture, BigCommerceCapture]:
+    if listings is None:
+        return store.capture(delivered)
+    kept = [listing for listing in store.listings if listing.index in listings]
+    product_ids = {listing.product_id for listing in kept}
+    subset = replace(store, listings=kept, products=[store.product_of(listing) for listing in kept])
+    return subset.capture([event for event in delivered if event["product_id"] in product_ids])
 
 
 def _shuffle_bc_stock(rng: random.Random, store: SampleStore, listing: Listing) -> None:
