@@ -60,3 +60,6 @@ def test_an_aliexpress_only_warehouse_builds_publishes_and_says_why_bc_cards_are
 
     report = (data.published.parent / "listing_pulse_report.html").read_text()
     assert BC_REASON in report
+    printed = run_cli(cli("cards"), data).stdout.splitlines()
+    oversell = next(line for line in printed if line.startswith("aex_only") and "aex_xc_listed_but_oos_on_bc" in line)
+    assert oversell.endswith(BC_REASON)  # the value column empty, the note saying why

@@ -48,6 +48,7 @@ def test_cards_prints_every_card_of_every_store(warehouse: Warehouse, monkeypatc
         "time_window",
         "is_alerting",
         "data_as_of",
+        "note",
     ]
     default_oversell = next(
         line for line in lines if line.startswith("default") and "aex_xc_listed_but_oos_on_bc" in line

@@ -29,6 +29,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 
+from ingestion.cli import main
 from ingestion.report.data import read_report_data
 from ingestion.report.dbt_results import FailedTests
 from ingestion.report.render import REPORT_NAME, render_html
@@ -160,6 +161,16 @@ def test_the_store_whose_rows_fail_a_test_is_withheld_and_the_other_publishes(ru
     # Nothing of shop_b's failed build reached the published history (nor the build file's: run 3's test).
     history = "select distinct store_key, as_of from marts.kpi_card_history order by 1, 2"
     assert runs.rows(1, history) == [("shop_a", at(0)), ("shop_a", at(1)), ("shop_b", at(0))]
+
+
+def test_cards_prints_why_a_store_is_withheld(
+    runs: Runs, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LISTING_PULSE_PUBLISHED", str(runs.snapshots[1]))
+    assert main(["cards"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert {line.endswith(REASON) for line in lines if line.startswith("shop_b")} == {True}
+    assert not any(REASON in line for line in lines if line.startswith("shop_a"))
 
 
 def test_stderr_the_run_log_and_the_report_name_the_withheld_store(runs: Runs) -> None:
