@@ -35,14 +35,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingestion import paths
-from ingestion.sources.load import load_observation
-from ingestion.sources.sample.scenarios import SCENARIOS, generate
+from ingestion.sources.sample.scenarios import SCENARIOS
 from tests.mutation.equivalent import EQUIVALENT
 from tests.mutation.operators import Mutation, mutations
 from tests.mutation.project import ProjectCopy
 from tests.python import oracle
 from tests.python.builders import AS_OF
-from tests.python.conftest import Warehouse
+from tests.python.conftest import Warehouse, load_scenario
 from tests.python.test_oracle import published
 
 if TYPE_CHECKING:
@@ -118,10 +117,7 @@ def build_scenario_warehouse(folder: Path) -> Path:
     project = ProjectCopy(folder / "project", folder / "listing_pulse.duckdb")
     os.environ["LISTING_PULSE_DB"] = str(project.db_path)  # dlt keeps its pipeline state beside the file
     for store, (scenario, options) in STORES.items():
-        for observation in generate(scenario, AS_OF, **options):
-            load_observation(
-                store, observation.observed_at, observation.aliexpress, observation.bigcommerce, project.db_path
-            )
+        load_scenario(scenario, AS_OF, project.db_path, store, **options)
     assert project.dbt(["build"]).success, "the scenario warehouse does not build"
     shutil.copyfile(project.db_path, project.built)
     return project.built

@@ -52,8 +52,9 @@ class Warehouse:
         )
 
 
-def load_scenario(scenario: str, as_of: datetime, db_path: Path, store_key: str | None = None) -> None:
-    for observation in generate(scenario, as_of):
+def load_scenario(scenario: str, as_of: datetime, db_path: Path, store_key: str | None = None, **options: int) -> None:
+    """Every observation of a sample scenario (`options`: generate's, e.g. `seed`), under `store_key`."""
+    for observation in generate(scenario, as_of, **options):
         load_observation(
             store_key or scenario, observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path
         )

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from ingestion.serving.dbt import invoke_dbt
 from ingestion.serving.publish import dbt_outcome
-from ingestion.sources.load import load_observation
 from tests.python import generated_stores, oracle
 from tests.python.conftest import Warehouse
 from tests.python.test_generated_stores import AS_OF
@@ -41,10 +40,7 @@ def build(folder: Path, stores: dict[str, Store]) -> Path:
     db_path = folder / "listing_pulse.duckdb"
     os.environ["LISTING_PULSE_DB"] = str(db_path)  # dlt keeps its pipeline state beside the file
     for store_key, (seed, listings) in stores.items():
-        for observation in generated_stores.generate(seed, AS_OF, listings):
-            load_observation(
-                store_key, observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path
-            )
+        generated_stores.load(store_key, seed, AS_OF, db_path, listings)
     built = invoke_dbt(
         ["build", "--quiet", "--exclude-resource-type", "test", "unit_test"], as_of=AS_OF, db_path=db_path
     )

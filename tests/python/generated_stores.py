@@ -10,9 +10,11 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from ingestion.sources.common.captures import AliExpressCapture, BigCommerceCapture
+from ingestion.sources.load import load_observation
 from ingestion.sources.sample.scenarios import Observation
 from ingestion.sources.sample.store import (
     ACTIVE,
@@ -91,6 +93,12 @@ def generate(seed: int, as_of: datetime, listings: frozenset[int] | None = None)
         aliexpress, bigcommerce = _capture(store, delivered, listings)
         observations.append(Observation(moment, aliexpress, bigcommerce))
     return observations
+
+
+def load(store_key: str, seed: int, as_of: datetime, db_path: Path, listings: frozenset[int] | None = None) -> None:
+    """Every observation of the store of `seed` (only `listings`, if given), landed by the real loader."""
+    for observation in generate(seed, as_of, listings):
+        load_observation(store_key, observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path)
 
 
 def listing_count(seed: int) -> int:

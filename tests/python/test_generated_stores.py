@@ -43,14 +43,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LISTING_PULSE_DB", str(db_path))  # dlt's pipeline state lives beside the file
         for seed in SEEDS:
-            for observation in generated_stores.generate(seed, AS_OF):
-                load_observation(
-                    f"generated_{seed}",
-                    observation.observed_at,
-                    observation.aliexpress,
-                    observation.bigcommerce,
-                    db_path,
-                )
+            generated_stores.load(f"generated_{seed}", seed, AS_OF, db_path)
         load_edge_store(db_path)
         assert run_dbt(["build"], as_of=AS_OF, db_path=db_path), "dbt build failed"
         yield Warehouse(db_path)

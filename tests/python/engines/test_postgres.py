@@ -27,9 +27,8 @@ import pytest
 
 from ingestion.serving.dbt import invoke_dbt
 from ingestion.serving.publish import dbt_outcome
-from ingestion.sources.load import load_observation
-from ingestion.sources.sample.scenarios import generate
 from tests.python.builders import AS_OF
+from tests.python.conftest import load_scenario
 
 pytestmark = pytest.mark.postgres
 
@@ -124,8 +123,7 @@ def environment(**values: str) -> Iterator[None]:
 def load_stores(db_path: Path) -> None:
     """Land every sample store's observations."""
     for store in STORES:
-        for observation in generate(store, AS_OF):
-            load_observation(store, observation.observed_at, observation.aliexpress, observation.bigcommerce, db_path)
+        load_scenario(store, AS_OF, db_path)
 
 
 def build(engine: str, record_property: Callable[[str, object], None], db_path: Path | None = None) -> list[str]:
